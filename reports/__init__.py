@@ -1,0 +1,1 @@
+"""Timeline report, promise ledger, evidence list and evidence bundle exports."""

@@ -1,0 +1,203 @@
+"""Named, ordered schema migrations (the sqlite-utils / llm pattern).
+
+Each migration is a function `mNNN_name(db)`; they run in name order, once,
+and their names are recorded in `_migrations`. Never edit a migration that has
+shipped: add a new one. Number ranges keep parallel work apart:
+m001-m009 foundation, m010-m019 extraction and search, m020-m029 transcription,
+m030-m039 importers, m040-m049 reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
+
+
+def migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+    """Register a migration; its function name is its identity."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration not yet applied, in name order; return the names applied."""
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for fn in sorted(MIGRATIONS, key=lambda f: f.__name__):
+        if fn.__name__ in done:
+            continue
+        with db.conn:
+            fn(db)
+            db["_migrations"].insert(
+                {"name": fn.__name__, "applied_at": datetime.now(timezone.utc).isoformat()}
+            )
+        applied.append(fn.__name__)
+    return applied
+
+
+@migration
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Evidence, the paths each evidence was seen at, durable jobs, the custody log."""
+    db["evidence"].create(
+        {
+            "id": int,
+            "sha256": str,
+            "kind": str,  # audio, image, text, email, sms_xml, pdf, unsupported
+            "original_name": str,
+            "source": str,  # first path the file was taken from
+            "case_name": str,
+            "size": int,
+            "vault_path": str,  # relative to the home
+            "recorded_at": str,  # ISO 8601 with offset
+            "recorded_at_source": str,  # filename, metadata, exif, mtime, content, user
+            "tz": str,
+            "mtime": str,
+            "ingested_at": str,
+            "counterparty": str,  # phone number or name found in the file name
+            "parent_id": int,  # an email's attachment points to the email
+            "state": str,  # queued, processing, done, failed, unsupported
+            "error": str,
+            "attempts": int,
+            "meta": str,  # JSON: duration, channels, pages, purpose ...
+        },
+        pk="id",
+        not_null={"sha256", "kind", "original_name", "state"},
+        defaults={"state": "queued", "attempts": 0, "meta": "{}"},
+    )
+    db["evidence"].create_index(["sha256"], unique=True)
+    db["evidence"].create_index(["case_name"])
+    db["evidence_sources"].create(
+        {
+            "id": int,
+            "evidence_id": int,
+            "path": str,
+            "original_name": str,
+            "case_name": str,
+            "size": int,
+            "mtime_ns": int,
+            "seen_at": str,
+        },
+        pk="id",
+        foreign_keys=[("evidence_id", "evidence", "id")],
+    )
+    db["evidence_sources"].create_index(["path"])
+    db["jobs"].create(
+        {
+            "id": int,
+            "evidence_id": int,
+            "step": str,  # read, extract
+            "state": str,  # pending, running, done, failed (waits for `recorder retry`)
+            "attempts": int,
+            "error": str,
+            "not_before": str,
+            "claimed_by": str,
+            "claimed_at": str,
+            "created_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        foreign_keys=[("evidence_id", "evidence", "id")],
+        defaults={"state": "pending", "attempts": 0},
+    )
+    db["jobs"].create_index(["evidence_id", "step"], unique=True)
+    db["jobs"].create_index(["state", "not_before"])
+    db["custody"].create(
+        {
+            "id": int,
+            "at": str,
+            "actor": str,  # "recorder 0.1.0" or "user"
+            "action": str,  # ingest, source_added, read, extract, edit, export, verify ...
+            "evidence_id": int,
+            "details": str,  # canonical JSON
+            "prev_hash": str,
+            "hash": str,
+        },
+        pk="id",
+    )
+
+
+@migration
+def m002_segments(db: sqlite_utils.Database) -> None:
+    """Segments (text with position), evidence-level flags, promises and the user's edits."""
+    db["segments"].create(
+        {
+            "id": int,
+            "evidence_id": int,
+            "idx": int,  # order within the evidence
+            "start": float,  # seconds from the start of a recording
+            "end": float,
+            "text": str,  # as spoken / written
+            "text_norm": str,  # Simplified Chinese, for search and extraction
+            "party": str,  # me, them, or NULL when unknown
+            "speaker": str,  # a name as written
+            "at": str,  # ISO 8601 with offset
+            "position": str,  # JSON: {"box": [...]}, {"page": n}, {"line": n}, {"offset": n}
+            "channel": int,
+            "avg_logprob": float,
+            "no_speech_prob": float,
+            "flags": str,  # JSON list
+            "meta": str,  # JSON object
+            "reader": str,  # whisper engine / ocr / sms / email / pdf / chatlog
+        },
+        pk="id",
+        foreign_keys=[("evidence_id", "evidence", "id")],
+        defaults={"flags": "[]", "meta": "{}"},
+    )
+    db["segments"].create_index(["evidence_id", "idx"])
+    db["segments"].create_index(["at"])
+    db["flags"].create(
+        {
+            "id": int,
+            "evidence_id": int,
+            "kind": str,  # dropped_speech, hallucination, degraded, contradiction
+            "detail": str,
+            "start": float,
+            "end": float,
+            "promise_id": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("evidence_id", "evidence", "id")],
+    )
+    db["flags"].create_index(["evidence_id"])
+    db["promises"].create(
+        {
+            "id": int,
+            "evidence_id": int,
+            "segment_id": int,
+            "party": str,  # who is bound: me or them
+            "kind": str,  # waiver, extension, installment, stop_collection, callback,
+            #               credit_report, settlement_proof, payment, other
+            "text": str,  # the quote, as said
+            "amount": float,
+            "currency": str,
+            "due": str,  # ISO 8601
+            "due_grain": str,
+            "said_at": str,  # ISO 8601: recorded_at + offset, or the message time
+            "offset": float,  # seconds into the recording, when audio
+            "condition": str,
+            "status": str,  # machine's status: open (user edits live in promise_edits)
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("evidence_id", "evidence", "id"), ("segment_id", "segments", "id")],
+        defaults={"status": "open"},
+    )
+    db["promises"].create_index(["evidence_id"])
+    db["promise_edits"].create(
+        {
+            "id": int,
+            "promise_id": int,
+            "at": str,
+            "field": str,  # status, due, amount, note
+            "value": str,
+        },
+        pk="id",
+        foreign_keys=[("promise_id", "promises", "id")],
+    )
