@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 PARTIES = ("me", "them")
@@ -81,6 +82,8 @@ class ReadContext:
     tz: str
     original_name: str
     config: dict[str, Any] = field(default_factory=dict)
+    # progress(done, total) in the reader's own unit (seconds of audio, pages); may be None
+    progress: Callable[[float, float], None] | None = None
 
 
 @dataclass
