@@ -8,7 +8,6 @@ to do. No business logic lives here.
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
@@ -59,9 +58,163 @@ def init(ctx: click.Context) -> None:
     click.echo(f"home is ready: {home.root}\ndrop files into {home.inbox}")
 
 
-def main() -> None:  # pragma: no cover - console entry point alias
-    cli(prog_name="recorder")
+def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """A plain-text table; wcwidth makes Chinese names line up."""
+    from tabulate import tabulate
+
+    return tabulate([[r.get(c) if r.get(c) is not None else "" for c in columns] for r in rows],
+                    headers=columns, tablefmt="simple", disable_numparse=True)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+def _print_ingest(result) -> None:
+    label = "new" if result.new else result.state
+    line = f"{label:>12}  #{result.evidence_id or '-'}  {result.source}"
+    click.echo(line + (f"  ({result.error})" if result.error else ""), err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--case", help="Case (dispute) the files belong to. Default: none.")
+@click.option("--no-process", is_flag=True, help="Only take the files in; run their jobs later.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], case: str | None, no_process: bool) -> None:
+    """Add files or folders to the vault through the same pipeline as the inbox."""
+    from pathlib import Path
+
+    from recorder.intake import ingest_file, iter_files, skip_reason
+    from recorder.pipeline import run_pending
+    from recorder.vault import FileChanging
+
+    home = get_home(ctx)
+    db = home.db()
+    files = [f for p in paths for f in iter_files(Path(p)) if not skip_reason(f)]
+    from tqdm import tqdm
+
+    for path in tqdm(files, desc="ingesting", unit="file", disable=None):
+        try:
+            _print_ingest(ingest_file(home, db, path, case=case))
+        except FileChanging as e:
+            click.echo(f"     skipped  {path}  ({e})", err=True)
+    if not no_process:
+        summary = run_pending(home, db, ignore_backoff=True, show_progress=True)
+        click.echo(f"processed {summary.done} job(s), {summary.failed} failed", err=True)
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Take everything in the inbox, run every job, exit.")
+@click.option("--poll", is_flag=True, help="Poll instead of file-system events (network shares).")
+@click.option("--case", help="Case for every file, instead of the inbox subfolder name.")
+@click.option("--settle", type=float, default=3.0, show_default=True,
+              help="Seconds a file's size and mtime must stay unchanged before it is taken.")
+@click.option("--rescan", type=float, default=60.0, show_default=True, help="Seconds between full rescans.")
+@click.pass_context
+def watch(ctx: click.Context, once: bool, poll: bool, case: str | None, settle: float, rescan: float) -> None:
+    """Watch the inbox: take each file once it is complete, transcribe, read and extract."""
+    import signal
+
+    from recorder.watcher import InboxWatcher
+
+    home = get_home(ctx)
+    watcher = InboxWatcher(home, poll=poll, settle=settle, rescan_every=rescan, case=case,
+                           on_ingest=_print_ingest, show_progress=True)
+    if once:
+        summary = watcher.run_once()
+        click.echo(f"processed {summary.done} job(s), {summary.failed} failed", err=True)
+        return
+    signal.signal(signal.SIGTERM, lambda *_: watcher.stop())
+    click.echo(f"watching {home.inbox} (Ctrl-C to stop)", err=True)
+    try:
+        watcher.run_forever()
+    except KeyboardInterrupt:
+        watcher.stop()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Counts by state, and every file that failed with the reason."""
+    from store.evidence import status_summary
+
+    summary = status_summary(get_home(ctx).db())
+    if as_json:
+        emit_json(summary)
+        return
+    states = ", ".join(f"{k} {v}" for k, v in sorted(summary["by_state"].items())) or "nothing yet"
+    click.echo(f"evidence: {summary['evidence']} ({states})")
+    if summary["failed"]:
+        click.echo("\nneeds attention:")
+        click.echo(table(summary["failed"], ["id", "state", "source", "error"]))
+
+
+@cli.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.option("--case", help="Only this case.")
+@click.option("--kind", type=click.Choice(["audio", "image", "text", "email", "sms_xml", "pdf", "unsupported"]))
+@click.pass_context
+def list_command(ctx: click.Context, as_json: bool, case: str | None, kind: str | None) -> None:
+    """List evidence in time order."""
+    from store.evidence import list_evidence
+
+    rows = list_evidence(get_home(ctx).db(), case=case, kind=kind)
+    if as_json:
+        emit_json(rows)
+    else:
+        click.echo(table(rows, ["id", "kind", "recorded_at", "case", "state", "original_name"]))
+
+
+@cli.command()
+@click.argument("evidence_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.pass_context
+def show(ctx: click.Context, evidence_id: int, as_json: bool) -> None:
+    """One evidence: its facts, sources and segments (transcript or messages)."""
+    from store.evidence import show_evidence
+
+    data = show_evidence(get_home(ctx).db(), evidence_id)
+    if data is None:
+        raise click.ClickException(f"There is no evidence {evidence_id}; `recorder list` shows the ids.")
+    if as_json:
+        emit_json(data)
+        return
+    ev = data["evidence"]
+    for key in ("id", "original_name", "kind", "case", "recorded_at", "recorded_at_source", "sha256", "state", "error"):
+        if ev.get(key) is not None:
+            click.echo(f"{key:>18}: {ev[key]}")
+    for seg in data["segments"]:
+        where = f"{seg['start']:7.1f}s" if seg["start"] is not None else (seg["at"] or "")
+        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['text']}")
+    for flag in data["flags"]:
+        click.echo(f"flag {flag['kind']}: {flag['detail']}")
+
+
+@cli.command()
+@click.pass_context
+def verify(ctx: click.Context) -> None:
+    """Re-hash every vault file and check the custody chain; exit 1 naming each mismatch."""
+    from recorder.verify import verify_home
+
+    result = verify_home(get_home(ctx))
+    for problem in result["problems"]:
+        click.echo(f"MISMATCH {problem}")
+    if not result["ok"]:
+        ctx.exit(1)
+    click.echo(f"ok: {result['checked']} file(s) match their SHA-256; the custody chain is intact")
+
+
+@cli.command()
+@click.argument("evidence_id", type=int, required=False)
+@click.option("--all", "retry_all", is_flag=True, help="Retry every failed file.")
+@click.pass_context
+def retry(ctx: click.Context, evidence_id: int | None, retry_all: bool) -> None:
+    """Queue failed files again (after fixing the cause); `recorder watch` picks them up."""
+    from recorder import jobs
+
+    if evidence_id is None and not retry_all:
+        raise click.ClickException("Name an evidence id, or use --all to retry every failed file.")
+    db = get_home(ctx).db()
+    count = jobs.retry(db, None if retry_all else evidence_id)
+    if retry_all:
+        with db.conn:
+            db.conn.execute("DELETE FROM intake_problems")
+    click.echo(f"queued {count} job(s) again; run `recorder watch --once` to process them")

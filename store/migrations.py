@@ -123,6 +123,17 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m003_intake_problems(db: sqlite_utils.Database) -> None:
+    """Files the intake could not take at all (unreadable, vanished): no hash, so no evidence row."""
+    db["intake_problems"].create(
+        {"id": int, "path": str, "error": str, "attempts": int, "first_seen": str, "last_seen": str},
+        pk="id",
+        defaults={"attempts": 1},
+    )
+    db["intake_problems"].create_index(["path"], unique=True)
+
+
+@migration
 def m002_segments(db: sqlite_utils.Database) -> None:
     """Segments (text with position), evidence-level flags, promises and the user's edits."""
     db["segments"].create(

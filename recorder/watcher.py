@@ -1,0 +1,198 @@
+"""The watched inbox: take each file once it has stopped changing, never lose one.
+
+Events from a watchdog observer (or its polling twin, for network shares and
+synced folders that deliver no events) only nominate paths; a path is taken
+when its size and mtime have stayed the same for `settle` seconds, so a
+recording still being copied from a phone is never hashed half-way. The inbox
+is scanned at start and rescanned periodically, which also catches whatever
+the observer missed. Time comes from an injectable clock so tests need no sleeps
+to reason about stability.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from recorder import jobs, pipeline
+from recorder.home import Home
+from recorder.intake import IngestResult, case_for, inbox_candidate, ingest_file, iter_files
+from recorder.vault import FileChanging, clean_incoming
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SETTLE = 3.0
+DEFAULT_RESCAN = 60.0
+TICK = 0.5
+
+
+@dataclass
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: float  # clock time when this size/mtime was first seen
+
+
+class _Nominator(FileSystemEventHandler):
+    """Turns file-system events into candidate paths (thread-safe)."""
+
+    def __init__(self, watcher: "InboxWatcher"):
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory:
+            if event.event_type in ("created", "moved"):
+                self.watcher.nominate_tree(Path(str(getattr(event, "dest_path", "") or event.src_path)))
+            return
+        for attr in ("dest_path", "src_path"):
+            raw = getattr(event, attr, None)
+            if raw:
+                self.watcher.nominate(Path(str(raw)))
+
+
+class InboxWatcher:
+    """Watches `home.inbox`, ingests stable files and runs their jobs."""
+
+    def __init__(
+        self,
+        home: Home,
+        *,
+        poll: bool = False,
+        settle: float = DEFAULT_SETTLE,
+        rescan_every: float = DEFAULT_RESCAN,
+        case: str | None = None,
+        clock: Callable[[], float] = time.time,
+        on_ingest: Callable[[IngestResult], None] | None = None,
+        show_progress: bool = False,
+    ):
+        self.home, self.poll, self.settle, self.rescan_every = home, poll, settle, rescan_every
+        self.case_override, self.clock, self.on_ingest = case, clock, on_ingest
+        self.show_progress = show_progress
+        self._candidates: dict[Path, _Seen | None] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.db = home.db()
+
+    # -- nominating -------------------------------------------------------
+    def nominate(self, path: Path) -> None:
+        with self._lock:
+            self._candidates.setdefault(path, None)
+
+    def nominate_tree(self, folder: Path) -> None:
+        for path in iter_files(folder) if folder.is_dir() else []:
+            self.nominate(path)
+
+    def rescan(self) -> None:
+        self.nominate_tree(self.home.inbox)
+
+    # -- taking -----------------------------------------------------------
+    def _stable(self, path: Path, seen: _Seen | None, now: float) -> tuple[bool, _Seen | None]:
+        """Has `path` kept its size and mtime for `settle` seconds? Returns (stable, new record)."""
+        st = path.stat()
+        if seen is None or (seen.size, seen.mtime_ns) != (st.st_size, st.st_mtime_ns):
+            # A file that has not been touched for `settle` seconds counts as settled already.
+            since = min(now, st.st_mtime_ns / 1e9)
+            seen = _Seen(st.st_size, st.st_mtime_ns, since)
+        return now - seen.since >= self.settle, seen
+
+    def take_stable(self) -> list[Path]:
+        """Paths that have settled; the rest stay candidates."""
+        now = self.clock()
+        ready = []
+        with self._lock:
+            items = list(self._candidates.items())
+        for path, seen in items:
+            if not inbox_candidate(self.home, path):
+                self._forget(path)
+                continue
+            try:
+                stable, seen = self._stable(path, seen, now)
+            except OSError:
+                self._forget(path)
+                continue
+            with self._lock:
+                self._candidates[path] = seen
+            if stable:
+                ready.append(path)
+        return ready
+
+    def _forget(self, path: Path) -> None:
+        with self._lock:
+            self._candidates.pop(path, None)
+
+    def ingest_ready(self) -> int:
+        """Ingest every settled candidate; returns how many were taken or recorded."""
+        taken = 0
+        for path in self.take_stable():
+            case = self.case_override or case_for(path, self.home.inbox)
+            try:
+                result = ingest_file(self.home, self.db, path, case=case)
+            except FileChanging:
+                with self._lock:
+                    self._candidates[path] = None  # still being written: watch it settle again
+                continue
+            except Exception:  # never let one file stop the watcher
+                log.exception("could not ingest %s", path)
+                continue
+            self._forget(path)
+            taken += 1
+            if self.on_ingest:
+                self.on_ingest(result)
+        return taken
+
+    @property
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._candidates)
+
+    # -- running ----------------------------------------------------------
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _recover(self) -> None:
+        """Undo what a killed predecessor left half-done: partial copies, claimed jobs."""
+        clean_incoming(self.home.root)
+        jobs.recover_interrupted(self.db)
+
+    def run_once(self) -> pipeline.RunSummary:
+        """Take everything in the inbox (waiting for files to settle), run every job, return."""
+        self._recover()
+        self.rescan()
+        while self.waiting and not self._stop.is_set():
+            self.ingest_ready()
+            if self.waiting:
+                time.sleep(min(TICK, self.settle))
+        return pipeline.run_pending(self.home, self.db, ignore_backoff=True,
+                                    show_progress=self.show_progress, should_stop=self._stop.is_set)
+
+    def run_forever(self) -> None:
+        """Watch until `stop()`; between files, run due jobs one at a time."""
+        self._recover()
+        self.home.inbox.mkdir(parents=True, exist_ok=True)
+        observer = PollingObserver(timeout=1) if self.poll else Observer()
+        observer.schedule(_Nominator(self), str(self.home.inbox), recursive=True)
+        observer.start()
+        try:
+            self.rescan()
+            last_rescan = self.clock()
+            while not self._stop.is_set():
+                self.ingest_ready()
+                if self.clock() - last_rescan >= self.rescan_every:
+                    self.rescan()
+                    last_rescan = self.clock()
+                job = jobs.claim_next(self.db)
+                if job is not None:
+                    pipeline.run_one(self.home, self.db, job, self.show_progress)
+                else:
+                    self._stop.wait(TICK)
+        finally:
+            observer.stop()
+            observer.join(timeout=5)

@@ -1,0 +1,78 @@
+"""Read-side queries about evidence, in the shapes the CLI's JSON promises to keep."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from store.segments import load_segments
+
+LIST_KEYS = ("id", "sha256", "kind", "source", "original_name", "case", "recorded_at", "state")
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    """An evidence row with `case_name` exposed as `case` and meta decoded."""
+    out = dict(row)
+    out["case"] = out.pop("case_name", None)
+    if "meta" in out:
+        out["meta"] = json.loads(out["meta"] or "{}")
+    return out
+
+
+def status_summary(db: sqlite_utils.Database) -> dict[str, Any]:
+    """Counts by state and every failure with its one-sentence reason."""
+    by_state = {r["state"]: r["n"] for r in db.query("SELECT state, COUNT(*) AS n FROM evidence GROUP BY state")}
+    failed = [
+        {"id": r["id"], "source": r["source"], "error": r["error"], "state": r["state"],
+         "attempts": r["attempts"]}
+        for r in db.query(
+            "SELECT id, source, error, state, attempts FROM evidence"
+            " WHERE state IN ('failed', 'retrying', 'unsupported') ORDER BY id"
+        )
+    ]
+    failed += [
+        {"id": None, "source": r["path"], "error": r["error"], "state": "not taken", "attempts": r["attempts"]}
+        for r in db.query("SELECT path, error, attempts FROM intake_problems ORDER BY id")
+    ]
+    jobs = {r["state"]: r["n"] for r in db.query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")}
+    return {
+        "evidence": db["evidence"].count,
+        "by_state": by_state,
+        "failed": failed,
+        "jobs": jobs,
+    }
+
+
+def list_evidence(db: sqlite_utils.Database, *, case: str | None = None, kind: str | None = None) -> list[dict]:
+    where, params = ["1 = 1"], []
+    if case:
+        where.append("case_name = ?")
+        params.append(case)
+    if kind:
+        where.append("kind = ?")
+        params.append(kind)
+    sql = f"SELECT * FROM evidence WHERE {' AND '.join(where)} ORDER BY recorded_at, id"
+    return [{k: _public(r)[k] for k in LIST_KEYS} for r in db.query(sql, params)]
+
+
+def show_evidence(db: sqlite_utils.Database, evidence_id: int) -> dict[str, Any] | None:
+    """One evidence with its sources, segments and flags; None when there is no such id."""
+    rows = list(db.query("SELECT * FROM evidence WHERE id = ?", [evidence_id]))
+    if not rows:
+        return None
+    evidence = _public(rows[0])
+    evidence["sources"] = [
+        r["path"] for r in db.query("SELECT path FROM evidence_sources WHERE evidence_id = ? ORDER BY id", [evidence_id])
+    ]
+    segments = [
+        {"start": s["start"], "end": s["end"], "text": s["text"], "text_norm": s["text_norm"],
+         "party": s["party"], "speaker": s["speaker"], "at": s["at"], "position": s["position"],
+         "flags": s["flags"], "meta": s["meta"]}
+        for s in load_segments(db, evidence_id)
+    ]
+    flags = list(db.query("SELECT kind, detail, start, end FROM flags WHERE evidence_id = ? ORDER BY id", [evidence_id]))
+    children = [r["id"] for r in db.query("SELECT id FROM evidence WHERE parent_id = ?", [evidence_id])]
+    evidence["attachments"] = children
+    return {"evidence": evidence, "segments": segments, "flags": flags}
