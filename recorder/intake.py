@@ -164,7 +164,7 @@ def ingest_file(home: Home, db: sqlite_utils.Database, path: Path, *, case: str 
     Raises vault.FileChanging when the file is still being written (the caller
     tries again later); any other problem is recorded for `recorder status`.
     """
-    source = display_path(path)
+    source, name = display_path(path), display_path(path.name)
     try:
         st = path.stat()
         known = _known_unchanged(db, source, st)
@@ -178,14 +178,14 @@ def ingest_file(home: Home, db: sqlite_utils.Database, path: Path, *, case: str 
     with db.conn:
         existing = _existing_id(db, stored.sha256)
         if existing is not None:
-            _add_source(db, existing, source, path.name, case, st)
+            _add_source(db, existing, source, name, case, st)
             custody.append(db, "source_added", actor=ACTOR, evidence_id=existing,
                            details={"source": source, "sha256": stored.sha256})
             state = db.conn.execute("SELECT state FROM evidence WHERE id = ?", [existing]).fetchone()[0]
             return IngestResult(source, existing, False, state)
-        evidence_id = _new_evidence(home, db, stored, name=path.name, source=source, case=case,
+        evidence_id = _new_evidence(home, db, stored, name=name, source=source, case=case,
                                     mtime=st.st_mtime)
-        _add_source(db, evidence_id, source, path.name, case, st)
+        _add_source(db, evidence_id, source, name, case, st)
         state = db.conn.execute("SELECT state FROM evidence WHERE id = ?", [evidence_id]).fetchone()[0]
     return IngestResult(source, evidence_id, True, state)
 

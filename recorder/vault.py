@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,12 +96,19 @@ def clean_incoming(home_root: Path) -> int:
     """Remove partial copies left by a process that was killed mid-copy; returns how many.
 
     They are never evidence: the evidence row is written only after the rename.
+    Copies touched in the last minute may belong to another running process and
+    are left alone.
     """
     removed = 0
     tmp_dir = home_root / "vault" / ".incoming"
+    cutoff = time.time() - 60
     for leftover in tmp_dir.glob("incoming-*") if tmp_dir.exists() else []:
-        leftover.unlink(missing_ok=True)
-        removed += 1
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
     return removed
 
 

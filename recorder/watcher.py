@@ -79,7 +79,7 @@ class InboxWatcher:
         self._candidates: dict[Path, _Seen | None] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self.db = home.db()
+        self.db = None  # opened by the thread that runs the watcher (SQLite connections are per thread)
 
     # -- nominating -------------------------------------------------------
     def nominate(self, path: Path) -> None:
@@ -158,7 +158,8 @@ class InboxWatcher:
         self._stop.set()
 
     def _recover(self) -> None:
-        """Undo what a killed predecessor left half-done: partial copies, claimed jobs."""
+        """Open the database; undo what a killed predecessor left half-done."""
+        self.db = self.home.db()
         clean_incoming(self.home.root)
         jobs.recover_interrupted(self.db)
 
