@@ -89,19 +89,26 @@ def record_problem(db: sqlite_utils.Database, source: str, error: str) -> None:
         )
 
 
-def _add_source(db, evidence_id: int, source: str, name: str, case: str | None, st) -> None:
-    db["evidence_sources"].insert(
-        {
-            "evidence_id": evidence_id,
-            "path": source,
-            "original_name": name,
-            "case_name": case,
-            "size": st.st_size if st else None,
-            "mtime_ns": st.st_mtime_ns if st else None,
-            "seen_at": datetime.now(timezone.utc).isoformat(),
-        }
-    )
+def _add_source(db, evidence_id: int, source: str, name: str, case: str | None, st) -> bool:
+    """Record where the evidence was seen; returns False when this path was already known."""
+    known = db.conn.execute(
+        "SELECT id FROM evidence_sources WHERE evidence_id = ? AND path = ?", [evidence_id, source]
+    ).fetchone()
+    row = {
+        "evidence_id": evidence_id,
+        "path": source,
+        "original_name": name,
+        "case_name": case,
+        "size": st.st_size if st else None,
+        "mtime_ns": st.st_mtime_ns if st else None,
+        "seen_at": datetime.now(timezone.utc).isoformat(),
+    }
+    if known:
+        db["evidence_sources"].update(known[0], row)
+    else:
+        db["evidence_sources"].insert(row)
     db.conn.execute("DELETE FROM intake_problems WHERE path = ?", [source])
+    return not known
 
 
 def _initial_state(kind: str, size: int) -> tuple[str, str | None]:
@@ -178,9 +185,9 @@ def ingest_file(home: Home, db: sqlite_utils.Database, path: Path, *, case: str 
     with db.conn:
         existing = _existing_id(db, stored.sha256)
         if existing is not None:
-            _add_source(db, existing, source, name, case, st)
-            custody.append(db, "source_added", actor=ACTOR, evidence_id=existing,
-                           details={"source": source, "sha256": stored.sha256})
+            if _add_source(db, existing, source, name, case, st):
+                custody.append(db, "source_added", actor=ACTOR, evidence_id=existing,
+                               details={"source": source, "sha256": stored.sha256})
             state = db.conn.execute("SELECT state FROM evidence WHERE id = ?", [existing]).fetchone()[0]
             return IngestResult(source, existing, False, state)
         evidence_id = _new_evidence(home, db, stored, name=name, source=source, case=case,
