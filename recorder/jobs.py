@@ -93,11 +93,17 @@ def complete(db: sqlite_utils.Database, job: Job, now: datetime | None = None) -
         )
 
 
-def fail(db: sqlite_utils.Database, job: Job, error: str, now: datetime | None = None) -> str:
-    """Record a failure; back off and retry, or give up after MAX_ATTEMPTS. Returns the new state."""
+def fail(
+    db: sqlite_utils.Database, job: Job, error: str, now: datetime | None = None, *, back_off: bool = True
+) -> str:
+    """Record a failure; retry later (at once without `back_off`), or give up after MAX_ATTEMPTS.
+
+    Returns the job's new state.
+    """
     now = now or utcnow()
     if job.attempts < MAX_ATTEMPTS:
-        state, not_before = "pending", now + BACKOFF_BASE * (2 ** (job.attempts - 1))
+        delay = BACKOFF_BASE * (2 ** (job.attempts - 1)) if back_off else timedelta(0)
+        state, not_before = "pending", now + delay
         evidence_state = "retrying"
     else:
         state, not_before, evidence_state = "failed", None, "failed"
@@ -136,10 +142,8 @@ def recover_interrupted(db: sqlite_utils.Database, now: datetime | None = None) 
         if _alive(row["claimed_by"]):
             continue
         job = Job(row["id"], row["evidence_id"], "", row["attempts"])
-        fail(db, job, "The process stopped while working on this file (crash or kill); it will be tried again.", now)
-        if row["attempts"] < MAX_ATTEMPTS:
-            db.conn.execute("UPDATE jobs SET not_before = NULL WHERE id = ?", [row["id"]])
-            db.conn.commit()
+        fail(db, job, "The process stopped while working on this file (crash or kill); it will be tried again.",
+             now, back_off=False)
         recovered += 1
     return recovered
 
