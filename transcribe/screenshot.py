@@ -1,0 +1,174 @@
+"""Chat screenshots → messages with party, time and box (the `image` reader).
+
+Pipeline: decode with a pixel cap (`ocr.open_image`) → RapidOCR lines → drop
+phone chrome → bubbles with a side (`chat_layout`) → centred bubbles that are a
+whole timestamp set the time of the messages below them (`chat_time`), other
+centred bubbles are system notices → side gives the party (right = me by
+default, as in WeChat, Alipay and most in-app chats).
+
+Scrolled screenshots of one conversation overlap. Inside one image (a stitched
+long screenshot) a run of two or more messages repeated right after itself is
+dropped. Across images the store calls `merge_overlap(previous, current)` for
+consecutive screenshots of one conversation; it lives here because only this
+module knows what "the same message" means for OCR output.
+
+Nothing is invented: a message above the first timestamp of an image keeps
+`at=None` (the store then uses the screenshot's recorded_at) and says so in
+`meta["time"] = "unknown"`; the timestamp each message took is kept in its meta
+(`time_text`, `time_box`) so the time points back to pixels too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from transcribe.chat_layout import Bubble, group_bubbles, merge_rows, split_chrome
+from transcribe.chat_time import parse_stamp
+from transcribe.errors import ReadError
+from transcribe.ocr import DEFAULT_MAX_PIXELS, ocr_image, open_image
+from transcribe.segment import Flag, ReadContext, ReadResult, Segment
+
+READER = "rapidocr"
+
+
+def read_screenshot(path: Path, ctx: ReadContext) -> ReadResult:
+    """Read one chat screenshot (png, jpg, webp; heic with pillow-heif) into messages."""
+    cfg = _config(ctx)
+    img = open_image(Path(path), max_pixels=cfg["max_pixels"])
+    lines = ocr_image(img)
+    return layout_to_result(lines, img.width, img.height, ctx, cfg)
+
+
+def _config(ctx: ReadContext) -> dict[str, Any]:
+    """`[screenshot]` settings from config.toml with their defaults, validated."""
+    raw = dict((ctx.config or {}).get("screenshot", {}))
+    me_side = raw.get("me_side", "right")
+    if me_side not in ("left", "right"):
+        raise ReadError(f"screenshot.me_side must be \"left\" or \"right\", not {me_side!r}; fix config.toml.")
+    return {
+        "me_side": me_side,
+        "max_pixels": int(raw.get("max_pixels", DEFAULT_MAX_PIXELS)),
+        "chrome_top": raw.get("chrome_top"),
+        "chrome_bottom": raw.get("chrome_bottom"),
+    }
+
+
+def layout_to_result(lines: list, width: int, height: int, ctx: ReadContext,
+                     cfg: dict[str, Any] | None = None) -> ReadResult:
+    """Turn OCR lines of one image into the reader's result (separate from OCR for testing)."""
+    cfg = cfg or _config(ctx)
+    content, chrome = split_chrome(lines, width, height, cfg["chrome_top"], cfg["chrome_bottom"])
+    bubbles = group_bubbles(merge_rows(content), width)
+    segments, stamps = _segments(bubbles, ctx, cfg["me_side"])
+    segments, dropped = drop_repeated_runs(segments)
+    flags = []
+    if not segments:
+        flags.append(Flag("degraded", "No chat text was found in the image; check that it is a chat screenshot."))
+    meta = {
+        "image": {"width": width, "height": height},
+        "stamps": stamps,
+        "chrome": [{"text": ln.text, "box": list(ln.box)} for ln in chrome],
+    }
+    if dropped:
+        meta["repeated_dropped"] = dropped
+    return ReadResult(segments=segments, reader=READER, flags=flags, meta=meta)
+
+
+def _segments(bubbles: list[Bubble], ctx: ReadContext, me_side: str) -> tuple[list[Segment], list[dict]]:
+    segments: list[Segment] = []
+    stamps: list[dict] = []
+    current: dict | None = None  # the last timestamp seen above
+    for b in bubbles:
+        if b.side == "centre":
+            at = parse_stamp(b.text, ctx.recorded_at, ctx.tz)
+            if at is not None:
+                current = {"text": b.text, "at": at, "box": b.box}
+                stamps.append({"text": b.text, "at": at.isoformat(), "box": b.box})
+                continue
+        segments.append(_segment(b, current, me_side))
+    return segments, stamps
+
+
+def _segment(b: Bubble, stamp: dict | None, me_side: str) -> Segment:
+    meta: dict[str, Any] = {"type": "notice" if b.side == "centre" else "message", "score": round(b.score, 3)}
+    if stamp:
+        meta.update(time_text=stamp["text"], time_box=stamp["box"])
+    else:
+        meta["time"] = "unknown"
+    party = None if b.side == "centre" else ("me" if b.side == me_side else "them")
+    return Segment(text=b.text, party=party, at=stamp["at"] if stamp else None,
+                   position={"box": b.box}, meta=meta)
+
+
+def _key(seg: Segment) -> tuple[str | None, str]:
+    """What makes two OCR'd messages "the same": party and text, ignoring spaces and width forms."""
+    text = unicodedata.normalize("NFKC", seg.text)
+    return seg.party, "".join(text.split())
+
+
+def drop_repeated_runs(segments: list[Segment], min_run: int = 2) -> tuple[list[Segment], int]:
+    """Drop a run of ≥ `min_run` messages that repeats the run just before it (stitched long screenshots).
+
+    Single repeats are kept: people do send "在吗" twice.
+    """
+    out = list(segments)
+    dropped = 0
+    i = 0
+    while i < len(out):
+        for k in range((len(out) - i) // 2, min_run - 1, -1):
+            if [_key(s) for s in out[i:i + k]] == [_key(s) for s in out[i + k:i + 2 * k]]:
+                del out[i + k:i + 2 * k]
+                dropped += k
+                break
+        else:
+            i += 1
+    return out, dropped
+
+
+def merge_overlap(previous: list[Segment], current: list[Segment]) -> list[Segment]:
+    """The segments of `current` that are new after `previous` (an earlier screenshot of the same chat).
+
+    Drops the longest leading run of `current` that repeats the tail of
+    `previous` (same party and text; the first one may be cut at the top of the
+    screen, so its text may be the end of the earlier one). A single repeated
+    message counts only if it has at least 6 characters, so a lone "好的" does not
+    glue two unrelated screenshots. When an overlap is found, messages of
+    `current` above its first timestamp take the last time known in `previous`.
+    """
+    k = _overlap(previous, current)
+    rest = list(current[k:])
+    if k == 0:
+        return rest
+    last_at = next((s.at for s in reversed(previous) if s.at is not None), None)
+    for i, seg in enumerate(rest):
+        if seg.at is not None or last_at is None:
+            break
+        meta = {key: v for key, v in seg.meta.items() if key != "time"}
+        rest[i] = replace(seg, at=last_at, meta={**meta, "time_from": "previous screenshot"})
+    return rest
+
+
+def _overlap(previous: list[Segment], current: list[Segment]) -> int:
+    for k in range(min(len(previous), len(current)), 0, -1):
+        tail = previous[len(previous) - k:]
+        if all(_same(tail[i], current[i], cut=(i == 0)) for i in range(k)):
+            if k == 1 and len(_key(current[0])[1]) < 6:
+                continue
+            return k
+    return 0
+
+
+def _same(earlier: Segment, later: Segment, cut: bool) -> bool:
+    (p1, t1), (p2, t2) = _key(earlier), _key(later)
+    if p1 != p2:
+        return False
+    return t1 == t2 or (cut and len(t2) >= 2 and t1.endswith(t2))
+
+
+def resolve_time(text: str, recorded_at: datetime, tz: str | None = None) -> datetime | None:
+    """Public alias of the timestamp resolver, for callers that read chat stamps elsewhere."""
+    return parse_stamp(text, recorded_at, tz)
