@@ -111,7 +111,8 @@ def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     except ReadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise ReadError(f"The image is too large to decode safely ({e}); crop it first.") from e
+        raise ReadError(f"The image declares more pixels than can be decoded safely, over the limit of "
+                        f"{max_pixels:,} (it may be an image bomb: {e}); crop it first if it is genuine.") from e
     except OSError as e:
         raise ReadError(f"The image could not be decoded ({e}); the file may be truncated or not an image.") from e
     return img.convert("RGB")
