@@ -115,8 +115,16 @@ def _part_text(part: EmailMessage, flags: list[Flag]) -> str:
         return payload.decode("gb18030", errors="replace")
 
 
+_BLOCK_TAGS = ["p", "div", "li", "tr", "table", "ul", "ol", "blockquote", "pre", "hr", "section", "article",
+               "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6"]
+
+
 def html_to_text(html: str) -> str:
-    """Visible text of an HTML body, one block per line (scripts and styles dropped)."""
+    """Visible text of an HTML body, a blank line between blocks (scripts and styles dropped).
+
+    Only block elements break lines: `还款<b>3000元</b>。` stays one sentence, so the
+    amount is not split from its verb for the promise finder.
+    """
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
@@ -124,8 +132,12 @@ def html_to_text(html: str) -> str:
         tag.decompose()
     for br in soup.find_all("br"):
         br.replace_with("\n")
-    text = soup.get_text("\n")
-    lines = [" ".join(ln.split()) for ln in text.splitlines()]
+    for cell in soup.find_all(["td", "th"]):
+        cell.insert_after(" ")
+    for block in soup.find_all(_BLOCK_TAGS):
+        block.insert_before("\n\n")
+        block.insert_after("\n\n")
+    lines = [" ".join(ln.split()) for ln in soup.get_text().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
