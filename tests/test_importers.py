@@ -291,3 +291,25 @@ def test_encrypted_and_broken_pdfs(tmp_path: Path) -> None:
         read_pdf(junk, ctx())
     with pytest.raises(ReadError, match="pdf.party"):
         read_pdf(DOCS / "agreement.pdf", ctx(config={"pdf": {"party": "lender"}}))
+
+
+def test_mixed_pdf_ocrs_only_pages_without_text(ocr_engine, tmp_path: Path) -> None:
+    """Text pages keep their layer, an image-only page is OCR'd, and page numbers stay those of the file."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    bubble = Image.open(DOCS.parent / "screens" / "app_timestamps.png").convert("RGB").crop((0, 430, 720, 560))
+    scan = tmp_path / "scan.pdf"
+    bubble.save(scan, save_all=True, append_images=[bubble], resolution=96)  # two image-only pages
+    doc = pdfium.PdfDocument(DOCS / "agreement.pdf")
+    doc.import_pages(pdfium.PdfDocument(scan))
+    mixed = tmp_path / "mixed.pdf"
+    doc.save(mixed)
+    result = read_pdf(mixed, ctx(config={"pdf": {"max_ocr_pages": 1}}))
+    assert result.meta["pdf"]["pages"] == 4 and result.meta["pdf"]["ocr_pages"] == [3]
+    ocr_segs = [s for s in result.segments if s.meta.get("ocr")]
+    assert [s.position["page"] for s in ocr_segs] == [3]
+    assert ocr_segs[0].text == "已为您提交二次分期申请，审核结果将短信通知"
+    assert {s.position["page"] for s in result.segments if not s.meta.get("ocr")} == {1, 2}
+    (flag,) = result.flags
+    assert "page 4" in flag.detail and "max_ocr_pages" in flag.detail

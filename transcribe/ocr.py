@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from transcribe.errors import MissingDependency, ReadError
 
@@ -94,27 +94,40 @@ def engine() -> Any:
 def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """Decode an image fully, refusing bombs and truncated files with a ReadError.
 
-    The pixel count is read from the header before any pixel is decoded.
+    The pixel count is read from the header before any pixel is decoded. A photo
+    of a screen is turned upright by its EXIF orientation (boxes are then in the
+    image as it is displayed), and transparency is laid on white, where chat text
+    is dark, rather than dropped to black.
     """
     _register_heif()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(path)
-            width, height = img.size
-            if width * height > max_pixels:
-                raise ReadError(
-                    f"The image is {width}x{height} pixels, over the limit of {max_pixels:,}; "
-                    "crop it or raise screenshot.max_pixels in config.toml if it is genuine."
-                )
-            img.load()
+            with Image.open(path) as img:
+                width, height = img.size
+                if width * height > max_pixels:
+                    raise ReadError(
+                        f"The image is {width}x{height} pixels, over the limit of {max_pixels:,}; "
+                        "crop it or raise screenshot.max_pixels in config.toml if it is genuine."
+                    )
+                img.load()
+                return _upright_rgb(img)
     except ReadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise ReadError(f"The image declares more pixels than can be decoded safely, over the limit of "
                         f"{max_pixels:,} (it may be an image bomb: {e}); crop it first if it is genuine.") from e
-    except OSError as e:
+    except (OSError, SyntaxError, ValueError) as e:  # Pillow raises all three on damaged files
         raise ReadError(f"The image could not be decoded ({e}); the file may be truncated or not an image.") from e
+
+
+def _upright_rgb(img: Image.Image) -> Image.Image:
+    img = ImageOps.exif_transpose(img)
+    if img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        canvas = Image.new("RGB", rgba.size, "white")
+        canvas.paste(rgba, mask=rgba.getchannel("A"))
+        return canvas
     return img.convert("RGB")
 
 

@@ -92,10 +92,10 @@ def _page_lines(page: Any, number: int, cfg: dict[str, Any], ocr_pages: list[int
     if len("".join(text.split())) >= cfg["min_text_chars"]:
         return [ln for ln in text.replace("\r\n", "\n").split("\n")], False
     if len(ocr_pages) >= cfg["max_ocr_pages"]:
-        if len(ocr_pages) == cfg["max_ocr_pages"]:
-            flags.append(Flag("degraded", f"Only the first {cfg['max_ocr_pages']} scanned pages were OCR'd "
-                                          f"(from page {number} on, raise [pdf] max_ocr_pages to read more)."))
-            ocr_pages.append(-1)
+        if not flags or "scanned pages were OCR'd" not in flags[-1].detail:
+            flags.append(Flag("degraded", f"Only the first {cfg['max_ocr_pages']} scanned pages were OCR'd; "
+                                          f"page {number} and later scans have no text (raise [pdf] max_ocr_pages "
+                                          "in config.toml to read them)."))
         return [], False
     ocr_pages.append(number)
     return ocr_page_lines(page), True
