@@ -313,3 +313,22 @@ def test_mixed_pdf_ocrs_only_pages_without_text(ocr_engine, tmp_path: Path) -> N
     assert {s.position["page"] for s in result.segments if not s.meta.get("ocr")} == {1, 2}
     (flag,) = result.flags
     assert "page 4" in flag.detail and "max_ocr_pages" in flag.detail
+
+
+def test_email_with_unknown_chinese_charset(tmp_path: Path) -> None:
+    """Old Chinese mail clients label GBK bodies `x-gbk`; they read as GB18030 with a flag, headers decoded."""
+    import base64
+    from email.header import Header
+
+    body = "张三您好：\n\n您的停催申请已通过，我们将在三个工作日内停止催收。\n"
+    raw = (f"From: {Header('催收中心', 'gb2312').encode()} <notice@collect.example>\r\n"
+           f"To: zhangsan@example.com\r\nSubject: {Header('停催通知', 'gb2312').encode()}\r\n"
+           "Date: Fri, 16 Aug 2024 10:00:00 +0800\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=\"x-gbk\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           + base64.encodebytes(body.encode("gbk")).decode("ascii"))
+    path = tmp_path / "gbk.eml"
+    path.write_bytes(raw.encode("ascii"))
+    result = read_email(path, ctx())
+    assert [s.text for s in result.segments] == ["停催通知", "张三您好：", "您的停催申请已通过，我们将在三个工作日内停止催收。"]
+    assert {s.speaker for s in result.segments} == {"催收中心"} and {s.party for s in result.segments} == {"them"}
+    assert [f.kind for f in result.flags] == ["degraded"] and "GB18030" in result.flags[0].detail
