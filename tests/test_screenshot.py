@@ -113,6 +113,16 @@ def test_jpeg_of_the_same_chat_reads_the_same(ocr_engine, tmp_path: Path) -> Non
     assert [as_expected(s) for s in result.segments] == expected(EXPECTED["wechat_avatars.png"])
 
 
+def test_heic_screenshot(ocr_engine, tmp_path: Path) -> None:
+    """iPhones save screenshots as HEIC; read when the `heic` extra (pillow-heif) is installed."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    heic = tmp_path / "IMG_0001.heic"
+    Image.open(SCREENS / "app_timestamps.png").convert("RGB").save(heic, quality=90)
+    result = read_screenshot(heic, ctx())
+    assert [as_expected(s) for s in result.segments] == expected(EXPECTED["app_timestamps.png"])
+
+
 def test_demo_sample_reads_the_agents_promises(ocr_engine) -> None:
     assert SAMPLE.stat().st_size < 200 * 1024
     sample = EXPECTED["sample"]
