@@ -65,6 +65,28 @@ def test_every_message_has_its_party_and_time(ocr_engine, name: str) -> None:
     assert [as_expected(s) for s in result.segments] == expected(EXPECTED[name])
 
 
+def test_group_chat_names_become_speakers(ocr_engine) -> None:
+    result = read_screenshot(SCREENS / "group_names.png", ctx())
+    want = EXPECTED["group_names.png"]
+    assert [as_expected(s) for s in result.segments] == expected([{k: v for k, v in m.items() if k != "speaker"}
+                                                                   for m in want])
+    assert [s.speaker for s in result.segments] == [m["speaker"] for m in want]
+    named = result.segments[0]
+    assert named.meta["speaker_box"][3] <= named.position["box"][1]  # the name sits above its bubble
+
+
+def test_a_short_message_is_not_taken_for_a_name() -> None:
+    """Two bubbles in a row from one side start at the same x: both stay messages."""
+    from transcribe.chat_layout import group_bubbles
+    from transcribe.ocr import OcrLine
+
+    lines = [OcrLine("好的", (110, 200, 170, 230), 0.99), OcrLine("我马上处理，请稍等", (111, 262, 400, 292), 0.99),
+             OcrLine("王经理", (96, 400, 180, 428), 0.99), OcrLine("已经处理好了", (111, 452, 330, 482), 0.99)]
+    bubbles = group_bubbles(lines, 720)
+    assert [(b.text, b.speaker.text if b.speaker else None) for b in bubbles] == [
+        ("好的", None), ("我马上处理，请稍等", None), ("已经处理好了", "王经理")]
+
+
 def test_boxes_point_into_the_image_top_to_bottom(ocr_engine) -> None:
     result = read_screenshot(SCREENS / "wechat_avatars.png", ctx())
     width, height = result.meta["image"]["width"], result.meta["image"]["height"]

@@ -14,6 +14,13 @@ Design decisions (geometry only, no colours, so it works across apps and themes)
   to the image edge are about equal and both wide; otherwise it belongs to the
   side it is closer to. Bubbles never reach the far column (the other party's
   avatar and margin), so even a full-width bubble leans to its own side.
+- Group chats print the sender's name small above a bubble, at the bubble's
+  outer edge. Inside a bubble the text is inset by the bubble's padding, so a
+  short one-line "bubble" just above another on the same side that sticks out
+  past its text on the avatar side (by 1.2–5 % of the width, more than OCR
+  jitter, less than a column) and has no sentence punctuation is that name: it
+  becomes the bubble's speaker, not a message. Two messages in a row from one
+  person start at the same x, so they are never taken for a name.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ class Bubble:
 
     lines: list[OcrLine] = field(default_factory=list)
     side: str = "left"  # left | right | centre
+    speaker: OcrLine | None = None  # the sender's name printed above it (group chats)
 
     @property
     def box(self) -> list[int]:
@@ -117,7 +125,39 @@ def group_bubbles(lines: list[OcrLine], width: int) -> list[Bubble]:
             bubbles.append(Bubble(lines=[ln]))
     for b in bubbles:
         b.side = side_of(b.box, width)
-    return bubbles
+    return attach_names(bubbles, width, line_h)
+
+
+_SENTENCE_MARKS = set("，。！？；,!?;、…")
+
+
+def attach_names(bubbles: list[Bubble], width: int, line_h: float) -> list[Bubble]:
+    """Turn sender-name labels (group chats) into the `speaker` of the bubble below them."""
+    out: list[Bubble] = []
+    i = 0
+    while i < len(bubbles):
+        cur = bubbles[i]
+        nxt = bubbles[i + 1] if i + 1 < len(bubbles) else None
+        if nxt is not None and _is_name_label(cur, nxt, width, line_h):
+            nxt.speaker = cur.lines[0]
+            i += 1
+            continue
+        out.append(cur)
+        i += 1
+    return out
+
+
+def _is_name_label(label: Bubble, bubble: Bubble, width: int, line_h: float) -> bool:
+    if len(label.lines) != 1 or label.side == "centre" or label.side != bubble.side:
+        return False
+    text = label.lines[0].text
+    if len(text) > 20 or _SENTENCE_MARKS & set(text):
+        return False
+    (lx0, _, lx1, ly1), (bx0, by0, bx1, _) = label.box, bubble.box
+    if by0 - ly1 > 1.2 * line_h:
+        return False
+    outset = (bx0 - lx0) if label.side == "left" else (lx1 - bx1)
+    return 0.012 * width <= outset <= 0.05 * width
 
 
 def _continues(prev: OcrLine, ln: OcrLine, line_h: float, width: int) -> bool:

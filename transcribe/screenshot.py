@@ -4,7 +4,8 @@ Pipeline: decode with a pixel cap (`ocr.open_image`) → RapidOCR lines → drop
 phone chrome → bubbles with a side (`chat_layout`) → centred bubbles that are a
 whole timestamp set the time of the messages below them (`chat_time`), other
 centred bubbles are system notices → side gives the party (right = me by
-default, as in WeChat, Alipay and most in-app chats).
+default, as in WeChat, Alipay and most in-app chats); a group chat's name label
+above a bubble gives its `speaker`.
 
 Scrolled screenshots of one conversation overlap. Inside one image (a stitched
 long screenshot) a run of two or more messages repeated right after itself is
@@ -100,7 +101,11 @@ def _segment(b: Bubble, stamp: dict | None, me_side: str) -> Segment:
     else:
         meta["time"] = "unknown"
     party = None if b.side == "centre" else ("me" if b.side == me_side else "them")
-    return Segment(text=b.text, party=party, at=stamp["at"] if stamp else None,
+    speaker = None
+    if b.speaker is not None:
+        speaker = b.speaker.text
+        meta["speaker_box"] = list(b.speaker.box)
+    return Segment(text=b.text, party=party, speaker=speaker, at=stamp["at"] if stamp else None,
                    position={"box": b.box}, meta=meta)
 
 
