@@ -116,8 +116,11 @@ def test_scrolled_pair_merges_without_doubling(ocr_engine) -> None:
     assert second[0].at is None and second[0].meta["time"] == "unknown"
     new = merge_overlap(first, second)
     assert [as_expected(s) for s in first + new] == expected(EXPECTED["scroll_all"])
-    # merging is idempotent in the direction of reading: nothing of the first frame comes back
+    # the same screen twice adds nothing
     assert merge_overlap(first, first) == []
+    # paging back through history (the later screenshot shows earlier messages): the overlap is at its end
+    back = merge_overlap(second, first)
+    assert [as_expected(s) for s in back] == expected(EXPECTED["scroll_all"][:4])
 
 
 def test_me_side_is_configurable(ocr_engine) -> None:
@@ -229,6 +232,16 @@ def test_merge_overlap_rules() -> None:
     assert merge_overlap(prev, [msg("me", "可以申请延期，需要提供收入证明")])[0].party == "me"
     # a lone short repeat ("好的") does not glue two unrelated screenshots
     assert len(merge_overlap([msg("me", "好的")], [msg("me", "好的"), msg("them", "再见")])) == 2
+    # the earlier frame's last bubble was cut at the bottom of the screen: the fuller one is kept, marked
+    cut_prev = [msg("them", "您的借款已逾期，请尽快处理", "2024-08-12T10:20:00+08:00"), msg("me", "我现在确实困难")]
+    full = [msg("me", "我现在确实困难，能否延期一个月"), msg("them", "可以")]
+    new = merge_overlap(cut_prev, full)
+    assert [s.text for s in new] == ["我现在确实困难，能否延期一个月", "可以"]
+    assert new[0].meta["completes_previous"] is True
+    # scrolled up: the current frame's bottom repeats the previous frame's top
+    later = [msg("them", "可以申请延期，需要提供收入证明"), msg("me", "好的")]
+    earlier = [msg("them", "您的借款已逾期"), msg("me", "能否延期一个月"), msg("them", "可以申请延期，需要提供收入证明")]
+    assert [s.text for s in merge_overlap(later, earlier)] == ["您的借款已逾期", "能否延期一个月"]
     # nothing in common: everything is new, times untouched
     unrelated = [msg("them", "请尽快还款")]
     assert merge_overlap(prev, unrelated) == unrelated

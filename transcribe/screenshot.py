@@ -135,19 +135,69 @@ def drop_repeated_runs(segments: list[Segment], min_run: int = 2) -> tuple[list[
 
 
 def merge_overlap(previous: list[Segment], current: list[Segment]) -> list[Segment]:
-    """The segments of `current` that are new after `previous` (an earlier screenshot of the same chat).
+    """The segments of `current` that are not already in `previous` (another screenshot of the same chat).
 
-    Drops the longest leading run of `current` that repeats the tail of
-    `previous` (same party and text; the first one may be cut at the top of the
-    screen, so its text may be the end of the earlier one). A single repeated
-    message counts only if it has at least 6 characters, so a lone "好的" does not
-    glue two unrelated screenshots. When an overlap is found, messages of
-    `current` above its first timestamp take the last time known in `previous`.
+    Screenshots of one conversation overlap where it was scrolled. Scrolled down,
+    the top of `current` repeats the bottom of `previous`; scrolled up (paging
+    back through history), the bottom of `current` repeats the top of
+    `previous`. The longest such run (same party and text in sequence) is
+    dropped. A bubble cut at the edge of the screen reads as part of its text,
+    so the run's first message in the lower screen may be the end of the upper
+    one's, and its last in the upper screen the start of the lower one's; when
+    `current` holds the fuller text of a message `previous` had cut, that message
+    is kept, marked `meta["completes_previous"]`. A single repeated message
+    counts only if it has at least 6 characters, so a lone "好的" does not glue
+    two unrelated screenshots. Scrolled down, messages of `current` above its
+    first timestamp take the last time known in `previous`.
     """
-    k = _overlap(previous, current)
-    rest = list(current[k:])
-    if k == 0:
+    k = _overlap(upper=previous, lower=current)
+    if k:
+        rest = list(current[k:])
+        if _key_len(current[k - 1]) > _key_len(previous[-1]):
+            rest.insert(0, _completes(current[k - 1]))
+        return _carry_time(previous, rest)
+    k = _overlap(upper=current, lower=previous)
+    if k:
+        rest = list(current[: len(current) - k])
+        if _key_len(current[-k]) > _key_len(previous[0]):
+            rest.append(_completes(current[-k]))
         return rest
+    return list(current)
+
+
+def _overlap(upper: list[Segment], lower: list[Segment]) -> int:
+    """Length of the longest run that ends `upper` and starts `lower`."""
+    for k in range(min(len(upper), len(lower)), 0, -1):
+        tail = upper[len(upper) - k:]
+        if all(_same(tail[i], lower[i], top_cut=(i == 0), bottom_cut=(i == k - 1)) for i in range(k)):
+            if k == 1 and min(_key_len(upper[-1]), _key_len(lower[0])) < 6:
+                continue
+            return k
+    return 0
+
+
+def _same(above: Segment, below: Segment, top_cut: bool, bottom_cut: bool) -> bool:
+    """One message seen in the upper screenshot (`above`) and in the lower one (`below`)."""
+    (p1, t1), (p2, t2) = _key(above), _key(below)
+    if p1 != p2:
+        return False
+    if t1 == t2:
+        return True
+    if top_cut and len(t2) >= 2 and t1.endswith(t2):  # the lower screen shows only its end
+        return True
+    return bottom_cut and len(t1) >= 2 and t2.startswith(t1)  # the upper screen shows only its start
+
+
+def _key_len(seg: Segment) -> int:
+    return len(_key(seg)[1])
+
+
+def _completes(seg: Segment) -> Segment:
+    return replace(seg, meta={**seg.meta, "completes_previous": True})
+
+
+def _carry_time(previous: list[Segment], rest: list[Segment]) -> list[Segment]:
+    """Messages above the first timestamp of a screenshot scrolled down take the last time seen before."""
     last_at = next((s.at for s in reversed(previous) if s.at is not None), None)
     for i, seg in enumerate(rest):
         if seg.at is not None or last_at is None:
@@ -155,23 +205,6 @@ def merge_overlap(previous: list[Segment], current: list[Segment]) -> list[Segme
         meta = {key: v for key, v in seg.meta.items() if key != "time"}
         rest[i] = replace(seg, at=last_at, meta={**meta, "time_from": "previous screenshot"})
     return rest
-
-
-def _overlap(previous: list[Segment], current: list[Segment]) -> int:
-    for k in range(min(len(previous), len(current)), 0, -1):
-        tail = previous[len(previous) - k:]
-        if all(_same(tail[i], current[i], cut=(i == 0)) for i in range(k)):
-            if k == 1 and len(_key(current[0])[1]) < 6:
-                continue
-            return k
-    return 0
-
-
-def _same(earlier: Segment, later: Segment, cut: bool) -> bool:
-    (p1, t1), (p2, t2) = _key(earlier), _key(later)
-    if p1 != p2:
-        return False
-    return t1 == t2 or (cut and len(t2) >= 2 and t1.endswith(t2))
 
 
 def resolve_time(text: str, recorded_at: datetime, tz: str | None = None) -> datetime | None:
