@@ -85,6 +85,31 @@ def test_call_log_becomes_timeline_events() -> None:
     assert all(s.meta["type"] == "call" for s in result.segments)
 
 
+def test_mms_text_and_picture(tmp_path: Path) -> None:
+    """An MMS's text parts are its message; its picture becomes an attachment (evidence of its own)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buf, format="JPEG")
+    picture = buf.getvalue()
+    path = tmp_path / "mms.xml"
+    path.write_text(f"""<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="1"><mms date="1723617120000" msg_box="1" address="95188" contact_name="网商银行" m_type="132">
+<parts><part seq="-1" ct="application/smil" text="&lt;smil&gt;&lt;/smil&gt;" />
+<part seq="0" ct="text/plain" text="【网商银行】逾期通知见图片" />
+<part seq="1" ct="image/jpeg" name="../notice.jpg" data="{base64.b64encode(picture).decode()}" /></parts>
+</mms></smses>""", encoding="utf-8")
+    result = read_sms_xml(path, ctx())
+    (seg,) = result.segments
+    assert (seg.party, seg.text, iso(seg), seg.position) == ("them", "【网商银行】逾期通知见图片",
+                                                             "2024-08-14T14:32:00+08:00", {"line": 2})
+    assert seg.meta["attachments"] == ["notice.jpg"]
+    assert [(a.name, a.data) for a in result.attachments] == [("notice.jpg", picture)]
+
+
 def test_xml_that_is_not_an_sms_backup(tmp_path: Path) -> None:
     other = tmp_path / "feed.xml"
     other.write_text('<?xml version="1.0"?><rss><channel><title>新闻</title></channel></rss>', encoding="utf-8")
@@ -125,6 +150,22 @@ def test_gbk_chat_log() -> None:
         ("me", "张三", "2024-08-14T14:33:10+08:00", "我想申请延期一个月\n工资下个月才发", 5),
         ("them", "客服", "2024-08-14T14:35:00+08:00", "可以为您申请延期，请在8月20日前提交申请", 8),
     ]
+
+
+def test_chat_log_header_forms(tmp_path: Path) -> None:
+    path = tmp_path / "qq.txt"
+    path.write_text("[2024-08-14 14:32] 客服：您好\n张三 2024-08-14 14:33:10\n我想延期\n两个月\n"
+                    "2024年8月14日 14:35 客服: 可以\n客服：另外请注意还款日\n2024/08/15 09:00:00 我：收到\n",
+                    encoding="utf-8")
+    got = [(s.party, s.speaker, iso(s), s.text, s.position["line"]) for s in read_chatlog(path, ctx()).segments]
+    assert got == [
+        ("them", "客服", "2024-08-14T14:32:00+08:00", "您好", 1),
+        ("me", "张三", "2024-08-14T14:33:10+08:00", "我想延期\n两个月", 2),
+        ("them", "客服", "2024-08-14T14:35:00+08:00", "可以", 5),
+        ("them", "客服", "2024-08-14T14:35:00+08:00", "另外请注意还款日", 6),
+        ("me", "我", "2024-08-15T09:00:00+08:00", "收到", 7),
+    ]
+    assert read_chatlog(path, ctx()).segments[3].meta["time_from"] == "previous message"
 
 
 def test_without_me_names_only_self_words_are_me() -> None:

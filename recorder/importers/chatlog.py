@@ -218,6 +218,7 @@ class _Msg:
     body: list[str]
     timed: bool
     party: str | None = None
+    inherited: bool = False  # the time was taken from the message above (a named line without one)
 
 
 class _Parser:
@@ -264,8 +265,10 @@ class _Parser:
             return self._start(lineno, m["name"], self._when(day, m["time"]), [m["msg"]], True)
         named = NAMED.match(stripped)
         if named and (self.cur is None or normalize_name(named["name"]) in self.speakers | self.me):
-            at = self.cur.at if self.cur and self.cur.timed else None
-            return self._start(lineno, named["name"], at, [named["msg"]], self.cur is not None and self.cur.timed)
+            timed = self.cur is not None and self.cur.timed
+            self._start(lineno, named["name"], self.cur.at if timed else None, [named["msg"]], timed)
+            self.cur.inherited = timed
+            return None
         if self.cur is not None and self.cur.timed:
             self.cur.body.append(stripped)
             return None
@@ -297,6 +300,8 @@ class _Parser:
         meta: dict[str, Any] = {"type": "chat"}
         if cur.at is None and cur.timed:
             meta["time"] = "unreadable"
+        elif cur.inherited:
+            meta["time_from"] = "previous message"
         self.out.append(Segment(text="\n".join(cur.body), party=party, speaker=name, at=cur.at,
                                 position={"line": cur.line}, meta=meta))
 

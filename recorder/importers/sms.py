@@ -11,6 +11,10 @@ Design decisions:
   is repaired on the fly (`_SurrogateFix`) instead of rejecting the backup.
 - A backup cut short (phone died mid-export) keeps what was read, with a
   `degraded` flag saying where it stopped: the messages before it are real.
+- MMS pictures and other files (base64 in the `data` attribute) become
+  attachments, i.e. evidence of their own linked to the backup; the message's
+  meta lists their names. Past `MAX_ATTACHMENT_BYTES` in all they are skipped
+  with a `degraded` flag, so a backup of years of photos cannot exhaust memory.
 - Calls are the record of collection calls: each becomes a segment whose text
   reads like the phone's own log ("来电 95188 通话 3分12秒") and whose meta holds
   direction, duration and number for the timeline.
@@ -18,6 +22,8 @@ Design decisions:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from datetime import datetime
 from pathlib import Path
@@ -29,10 +35,11 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from recorder.importers.parties import me_names, normalize_name
 from transcribe.errors import ReadError
-from transcribe.segment import Flag, ReadContext, ReadResult, Segment
+from transcribe.segment import Attachment, Flag, ReadContext, ReadResult, Segment
 
 READER = "sms_xml"
 CHUNK = 1 << 16
+MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 
 # SMS Backup & Restore `type`: 1 inbox, 2 sent, 3 draft, 4 outbox, 5 failed, 6 queued
 SMS_STATUS = {"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed", "6": "queued"}
@@ -67,7 +74,8 @@ def read_sms_xml(path: Path, ctx: ReadContext) -> ReadResult:
         raise ReadError("The file is empty; export it again from SMS Backup & Restore.")
     flags += target.flags()
     meta = {"sms_backup": {"kind": target.root, "count_declared": target.declared, "read": len(target.segments)}}
-    return ReadResult(segments=target.segments, reader=READER, flags=flags, meta=meta)
+    return ReadResult(segments=target.segments, reader=READER, flags=flags, meta=meta,
+                      attachments=target.attachments)
 
 
 def _feed(parser: DefusedXMLParser, stream: "_SurrogateFix", ctx: ReadContext) -> None:
@@ -95,6 +103,9 @@ class _Target:
         self.segments: list[Segment] = []
         self.bad_dates = 0
         self._mms: dict[str, Any] | None = None
+        self.attachments: list[Attachment] = []
+        self.attachment_bytes = 0
+        self.skipped_attachments = 0
 
     def _line(self) -> int:
         return self.parser.parser.CurrentLineNumber if self.parser else 0
@@ -111,9 +122,9 @@ class _Target:
         elif tag == "call":
             self.segments.append(self._call(attrib))
         elif tag == "mms":
-            self._mms = {"attrib": attrib, "line": self._line(), "texts": []}
-        elif tag == "part" and self._mms is not None and attrib.get("ct") == "text/plain":
-            self._mms["texts"].append(attrib.get("text", ""))
+            self._mms = {"attrib": attrib, "line": self._line(), "texts": [], "files": []}
+        elif tag == "part" and self._mms is not None:
+            self._part(attrib)
 
     def end(self, tag: str) -> None:
         if tag == "mms" and self._mms is not None:
@@ -155,11 +166,35 @@ class _Target:
             return None
         return self._contact(a) or a.get("address") or a.get("number")
 
+    def _part(self, attrib: dict[str, str]) -> None:
+        """A text part joins the message's text; a file part (picture, vCard…) becomes an attachment."""
+        ctype = attrib.get("ct", "")
+        if ctype == "text/plain":
+            self._mms["texts"].append(attrib.get("text", ""))
+            return
+        if ctype == "application/smil" or not attrib.get("data"):
+            return
+        try:
+            data = base64.b64decode(attrib["data"], validate=False)
+        except (binascii.Error, ValueError):
+            self.skipped_attachments += 1
+            return
+        if self.attachment_bytes + len(data) > MAX_ATTACHMENT_BYTES:
+            self.skipped_attachments += 1
+            return
+        from recorder.importers.email import safe_name
+
+        name = safe_name(attrib.get("name") or attrib.get("cl") or attrib.get("fn"), ctype, len(self.attachments) + 1)
+        self.attachment_bytes += len(data)
+        self.attachments.append(Attachment(name=name, data=data))
+        self._mms["files"].append(name)
+
     def _mms_segment(self, mms: dict[str, Any]) -> Segment:
         a = mms["attrib"]
         status = MMS_BOX.get(a.get("msg_box", ""), "unknown")
         party = "them" if status == "received" else "me"
-        meta = {"type": "mms", "address": a.get("address", ""), "status": status, "contact": self._contact(a)}
+        meta = {"type": "mms", "address": a.get("address", ""), "status": status, "contact": self._contact(a),
+                "attachments": mms["files"]}
         return Segment(text="\n".join(t for t in mms["texts"] if t), party=party, at=self._at(a),
                        speaker=self._speaker(party, a), position={"line": mms["line"]}, meta=meta)
 
@@ -175,9 +210,14 @@ class _Target:
                        speaker=self._speaker(party, a), position={"line": self._line()}, meta=meta)
 
     def flags(self) -> list[Flag]:
-        if not self.bad_dates:
-            return []
-        return [Flag("degraded", f"{self.bad_dates} entries had no readable date; they are placed at the backup's time.")]
+        out = []
+        if self.bad_dates:
+            out.append(Flag("degraded", f"{self.bad_dates} entries had no readable date; "
+                                        "they are placed at the backup's time."))
+        if self.skipped_attachments:
+            out.append(Flag("degraded", f"{self.skipped_attachments} MMS files were not kept (unreadable, or past "
+                                        f"{MAX_ATTACHMENT_BYTES // 1048576} MB in all); the messages' text was."))
+        return out
 
 
 def call_text(direction: str, number: str, duration: int, contact: str | None = None) -> str:
