@@ -129,6 +129,10 @@ def test_me_side_is_configurable(ocr_engine) -> None:
     assert [s.party for s in result.segments] == [flipped[m["party"]] for m in EXPECTED["app_timestamps.png"]]
     with pytest.raises(ReadError, match="me_side"):
         read_screenshot(SCREENS / "app_timestamps.png", ctx(config={"screenshot": {"me_side": "up"}}))
+    with pytest.raises(ReadError, match="must be numbers"):
+        read_screenshot(SCREENS / "app_timestamps.png", ctx(config={"screenshot": {"max_pixels": "lots"}}))
+    with pytest.raises(ReadError, match="between 0 and 0.5"):
+        read_screenshot(SCREENS / "app_timestamps.png", ctx(config={"screenshot": {"chrome_top": 0.9}}))
 
 
 def test_jpeg_of_the_same_chat_reads_the_same(ocr_engine, tmp_path: Path) -> None:

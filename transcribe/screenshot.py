@@ -50,12 +50,16 @@ def _config(ctx: ReadContext) -> dict[str, Any]:
     me_side = raw.get("me_side", "right")
     if me_side not in ("left", "right"):
         raise ReadError(f"screenshot.me_side must be \"left\" or \"right\", not {me_side!r}; fix config.toml.")
-    return {
-        "me_side": me_side,
-        "max_pixels": int(raw.get("max_pixels", DEFAULT_MAX_PIXELS)),
-        "chrome_top": raw.get("chrome_top"),
-        "chrome_bottom": raw.get("chrome_bottom"),
-    }
+    try:
+        max_pixels = int(raw.get("max_pixels", DEFAULT_MAX_PIXELS))
+        bands = {key: None if raw.get(key) is None else float(raw[key]) for key in ("chrome_top", "chrome_bottom")}
+    except (TypeError, ValueError) as e:
+        raise ReadError(f"screenshot.max_pixels, chrome_top and chrome_bottom must be numbers ({e}); "
+                        "fix config.toml.") from e
+    if any(v is not None and not 0 <= v < 0.5 for v in bands.values()):
+        raise ReadError("screenshot.chrome_top and chrome_bottom are fractions of the height between 0 and 0.5; "
+                        "fix config.toml.")
+    return {"me_side": me_side, "max_pixels": max_pixels, **bands}
 
 
 def layout_to_result(lines: list, width: int, height: int, ctx: ReadContext,
