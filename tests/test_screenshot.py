@@ -123,6 +123,20 @@ def test_scrolled_pair_merges_without_doubling(ocr_engine) -> None:
     assert [as_expected(s) for s in back] == expected(EXPECTED["scroll_all"][:4])
 
 
+def test_stitched_long_screenshot_keeps_each_message_once(ocr_engine, tmp_path: Path) -> None:
+    """A "long screenshot" stitched from both frames repeats the overlap inside one image."""
+    first, second = Image.open(SCREENS / "scroll_1.png"), Image.open(SCREENS / "scroll_2.png")
+    long_shot = Image.new("RGB", (720, 1180 + 1180), "#EDEDED")
+    long_shot.paste(first.crop((0, 0, 720, 1180)), (0, 0))  # status and title bars, chat, no input bar
+    long_shot.paste(second.crop((0, 100, 720, 1280)), (0, 1180))  # chat and input bar
+    path = tmp_path / "long.png"
+    long_shot.save(path)
+    result = read_screenshot(path, ctx())
+    assert [as_expected(s) for s in result.segments] == expected(EXPECTED["scroll_all"])
+    assert result.meta["repeated_dropped"] == 4
+    assert {c["text"] for c in result.meta["chrome"]} >= {"9:41", "网商银行客服", "发送"}
+
+
 def test_me_side_is_configurable(ocr_engine) -> None:
     result = read_screenshot(SCREENS / "app_timestamps.png", ctx(config={"screenshot": {"me_side": "left"}}))
     flipped = {"me": "them", "them": "me"}

@@ -31,6 +31,7 @@ from statistics import median
 from transcribe.ocr import OcrLine
 
 TALL_RATIO = 1.7  # height / width at or above which an image is a full phone screenshot
+MAX_SCREEN_RATIO = 2.3  # the tallest phone screens are about 20:9 (2.22)
 DEFAULT_CHROME_TOP = 0.08
 DEFAULT_CHROME_BOTTOM = 0.075
 
@@ -76,11 +77,17 @@ def _has_cjk(text: str) -> bool:
 
 
 def chrome_bands(width: int, height: int, top: float | None, bottom: float | None) -> tuple[float, float]:
-    """Pixel rows above/below which lines are phone chrome; None means auto (by aspect ratio)."""
+    """Pixel rows above/below which lines are phone chrome; None means auto (by aspect ratio).
+
+    The fractions are of one phone screen's height, not of the image's: a long
+    stitched screenshot has one status bar on top and one input bar at the
+    bottom, and a band of 8 % of its whole height would swallow real messages.
+    """
     tall = height / max(width, 1) >= TALL_RATIO
     top = (DEFAULT_CHROME_TOP if tall else 0.0) if top is None else top
     bottom = (DEFAULT_CHROME_BOTTOM if tall else 0.0) if bottom is None else bottom
-    return height * top, height * (1 - bottom)
+    screen = min(height, MAX_SCREEN_RATIO * width)
+    return screen * top, height - screen * bottom
 
 
 def split_chrome(lines: list[OcrLine], width: int, height: int, top: float | None = None,
