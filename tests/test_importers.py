@@ -373,3 +373,10 @@ def test_email_with_unknown_chinese_charset(tmp_path: Path) -> None:
     assert [s.text for s in result.segments] == ["停催通知", "张三您好：", "您的停催申请已通过，我们将在三个工作日内停止催收。"]
     assert {s.speaker for s in result.segments} == {"催收中心"} and {s.party for s in result.segments} == {"them"}
     assert [f.kind for f in result.flags] == ["degraded"] and "GB18030" in result.flags[0].detail
+
+
+def test_damaged_csv_with_stray_carriage_return(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.csv"
+    path.write_bytes("时间,发送者,内容\n2024-08-14 14:32:00,客服,可以\r减免\n2024-08-14 14:33:00,我,好的\n".encode("utf-8"))
+    got = [(s.speaker, s.text) for s in read_chatlog(path, ctx()).segments]
+    assert got == [("客服", "可以 减免"), ("我", "好的")]

@@ -335,7 +335,7 @@ class _CsvRows:
         self.first: tuple[int, str] | None = next(self.lines, None)
         self.columns: dict[str, str | None] | None = None
         if self.first:
-            header = next(csv.reader([self.first[1]]), [])
+            header = next(csv.reader([_csv_safe(self.first[1])]), [])
             self.header = [h.strip() for h in header]
             self.columns = _columns(self.header)
 
@@ -346,7 +346,7 @@ class _CsvRows:
         def texts() -> Iterator[str]:
             for n, t in numbered:
                 current[0] = n
-                yield t
+                yield _csv_safe(t)
 
         for values in csv.reader(texts()):
             yield current[0], dict(zip(self.header, values))
@@ -359,8 +359,13 @@ class _CsvRows:
             yield lineno, _headerless_row(text)
 
 
+def _csv_safe(line: str) -> str:
+    """The csv module refuses a stray CR or NUL inside a line (damaged exports); make them spaces."""
+    return line.replace("\r", " ").replace("\0", " ")
+
+
 def _headerless_row(text: str) -> str:
-    row = next(csv.reader([text]), [])
+    row = next(csv.reader([_csv_safe(text)]), [])
     if len(row) >= 3 and parse_datetime(row[0].strip(), "UTC"):
         return f"{row[0].strip()} {row[1].strip()}：{','.join(row[2:]).strip()}"
     return text
