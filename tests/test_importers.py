@@ -380,3 +380,11 @@ def test_damaged_csv_with_stray_carriage_return(tmp_path: Path) -> None:
     path.write_bytes("时间,发送者,内容\n2024-08-14 14:32:00,客服,可以\r减免\n2024-08-14 14:33:00,我,好的\n".encode("utf-8"))
     got = [(s.speaker, s.text) for s in read_chatlog(path, ctx()).segments]
     assert got == [("客服", "可以 减免"), ("我", "好的")]
+
+
+def test_text_layer_of_private_use_glyphs_counts_as_a_scan() -> None:
+    from recorder.importers.pdf import has_text_layer
+
+    assert has_text_layer("第二条 甲方同意减免乙方逾期产生的违约金1200元。", 10)
+    assert not has_text_layer("  \n 1 \n", 10)  # a scan with a page number in its layer
+    assert not has_text_layer("\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008\ue009\ue00a\ue00b 2", 10)

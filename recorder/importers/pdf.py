@@ -3,7 +3,8 @@
 Design decisions:
 - PDFium (pypdfium2) reads the text layer: it is the renderer browsers use, so
   what it extracts is what the user sees. A page with almost no text in its
-  layer (under `[pdf] min_text_chars`, default 10) is a scan: it is rendered at
+  layer (under `[pdf] min_text_chars`, default 10), or whose layer is mostly
+  private-use glyphs (fonts without a ToUnicode map), is a scan: it is rendered at
   200 dpi (capped in pixels, so a poster-sized page cannot exhaust memory) and
   read with the same OCR engine as screenshots; its segments say `meta.ocr = true`.
 - Text is split into paragraphs, not kept as one block per page, so a promise in
@@ -89,7 +90,7 @@ def _page_lines(page: Any, number: int, cfg: dict[str, Any], ocr_pages: list[int
         text = textpage.get_text_bounded()
     finally:
         textpage.close()
-    if len("".join(text.split())) >= cfg["min_text_chars"]:
+    if has_text_layer(text, cfg["min_text_chars"]):
         return [ln for ln in text.replace("\r\n", "\n").split("\n")], False
     if len(ocr_pages) >= cfg["max_ocr_pages"]:
         if not flags or "scanned pages were OCR'd" not in flags[-1].detail:
@@ -99,6 +100,19 @@ def _page_lines(page: Any, number: int, cfg: dict[str, Any], ocr_pages: list[int
         return [], False
     ocr_pages.append(number)
     return ocr_page_lines(page), True
+
+
+def has_text_layer(text: str, min_chars: int) -> bool:
+    """Whether a page's extracted text is real text, not a scan's empty layer or glyph garbage.
+
+    Chinese PDFs made with embedded fonts that lack a ToUnicode map extract as
+    private-use characters or U+FFFD; such a page is read by OCR like a scan.
+    """
+    chars = "".join(text.split())
+    if len(chars) < min_chars:
+        return False
+    junk = sum(1 for ch in chars if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or ord(ch) < 32)
+    return junk <= 0.3 * len(chars)
 
 
 def ocr_page_lines(page: Any) -> list[str]:
