@@ -388,3 +388,18 @@ def test_text_layer_of_private_use_glyphs_counts_as_a_scan() -> None:
     assert has_text_layer("第二条 甲方同意减免乙方逾期产生的违约金1200元。", 10)
     assert not has_text_layer("  \n 1 \n", 10)  # a scan with a page number in its layer
     assert not has_text_layer("\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008\ue009\ue00a\ue00b 2", 10)
+
+
+def test_readers_never_touch_the_original(tmp_path: Path) -> None:
+    """Evidence is sacred: reading leaves the file's bytes and mtime as they were."""
+    import hashlib
+    import shutil
+
+    for reader, name in [(read_sms_xml, "sms.xml"), (read_chatlog, "chat_gbk.txt"), (read_email, "notice.eml"),
+                         (read_pdf, "agreement.pdf")]:
+        copy = tmp_path / name
+        shutil.copy2(DOCS / name, copy)
+        before = (hashlib.sha256(copy.read_bytes()).hexdigest(), copy.stat().st_mtime_ns)
+        assert reader(copy, ctx()).segments
+        assert (hashlib.sha256(copy.read_bytes()).hexdigest(), copy.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["sms.xml", "chat_gbk.txt", "notice.eml", "agreement.pdf"])

@@ -9,9 +9,9 @@ above a bubble gives its `speaker`.
 
 Scrolled screenshots of one conversation overlap. Inside one image (a stitched
 long screenshot) a run of two or more messages repeated right after itself is
-dropped. Across images the store calls `merge_overlap(previous, current)` for
-consecutive screenshots of one conversation; it lives here because only this
-module knows what "the same message" means for OCR output.
+dropped. Across images, whoever orders the screenshots of one conversation (the
+pipeline) calls `merge_overlap(previous, current)`; it lives here because only
+this module knows what "the same message" means for OCR output.
 
 Nothing is invented: a message above the first timestamp of an image keeps
 `at=None` (the store then uses the screenshot's recorded_at) and says so in
