@@ -65,9 +65,11 @@ def test_every_message_has_its_party_and_time(ocr_engine, name: str) -> None:
     assert [as_expected(s) for s in result.segments] == expected(EXPECTED[name])
 
 
-def test_group_chat_names_become_speakers(ocr_engine) -> None:
-    result = read_screenshot(SCREENS / "group_names.png", ctx())
-    want = EXPECTED["group_names.png"]
+@pytest.mark.parametrize("name", ["group_names.png", "labels_with_times.png"])
+def test_labels_above_bubbles_give_speaker_and_time(ocr_engine, name: str) -> None:
+    """Group chats print the sender's name above a bubble; customer-service chats also its own time."""
+    result = read_screenshot(SCREENS / name, ctx())
+    want = EXPECTED[name]
     assert [as_expected(s) for s in result.segments] == expected([{k: v for k, v in m.items() if k != "speaker"}
                                                                    for m in want])
     assert [s.speaker for s in result.segments] == [m["speaker"] for m in want]

@@ -4,8 +4,9 @@ Pipeline: decode with a pixel cap (`ocr.open_image`) → RapidOCR lines → drop
 phone chrome → bubbles with a side (`chat_layout`) → centred bubbles that are a
 whole timestamp set the time of the messages below them (`chat_time`), other
 centred bubbles are system notices → side gives the party (right = me by
-default, as in WeChat, Alipay and most in-app chats); a group chat's name label
-above a bubble gives its `speaker`.
+default, as in WeChat, Alipay and most in-app chats); a label above a bubble
+gives its `speaker` (group chats: `王经理`) and, where the app prints one there
+(customer-service chats: `小蚂蚁 09:08`, or just `09:10`), its own time.
 
 Scrolled screenshots of one conversation overlap. Inside one image (a stitched
 long screenshot) a run of two or more messages repeated right after itself is
@@ -21,6 +22,7 @@ Nothing is invented: a message above the first timestamp of an image keeps
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from datetime import datetime
@@ -94,20 +96,40 @@ def _segments(bubbles: list[Bubble], ctx: ReadContext, me_side: str) -> tuple[li
                 current = {"text": b.text, "at": at, "box": b.box}
                 stamps.append({"text": b.text, "at": at.isoformat(), "box": b.box})
                 continue
-        segments.append(_segment(b, current, me_side))
+        name, own = _label(b, ctx)
+        if own is not None:  # "小蚂蚁 09:08" above the bubble: its own time, and the latest known
+            current = own
+            stamps.append({"text": own["text"], "at": own["at"].isoformat(), "box": own["box"]})
+        segments.append(_segment(b, current, me_side, name))
     return segments, stamps
 
 
-def _segment(b: Bubble, stamp: dict | None, me_side: str) -> Segment:
+_LABEL_STAMP = re.compile(
+    r"^(?P<name>.*?)\s*(?P<stamp>(?:\d{4}\s*[年/.-]\s*)?(?:\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?\s*)?"
+    r"(?:昨天|前天|今天|星期.|周.)?\s*(?:凌晨|早上|上午|中午|下午|晚上)?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)$"
+)
+
+
+def _label(b: Bubble, ctx: ReadContext) -> tuple[str | None, dict | None]:
+    """(sender name, own time) from the label above a bubble: `王经理`, `小蚂蚁 09:08` or just `09:10`."""
+    if b.speaker is None:
+        return None, None
+    text = b.speaker.text.strip()
+    m = _LABEL_STAMP.match(text)
+    at = parse_stamp(m["stamp"], ctx.recorded_at, ctx.tz) if m else None
+    if at is None:
+        return text, None
+    return (m["name"].strip() or None), {"text": m["stamp"], "at": at, "box": list(b.speaker.box)}
+
+
+def _segment(b: Bubble, stamp: dict | None, me_side: str, speaker: str | None = None) -> Segment:
     meta: dict[str, Any] = {"type": "notice" if b.side == "centre" else "message", "score": round(b.score, 3)}
     if stamp:
         meta.update(time_text=stamp["text"], time_box=stamp["box"])
     else:
         meta["time"] = "unknown"
     party = None if b.side == "centre" else ("me" if b.side == me_side else "them")
-    speaker = None
     if b.speaker is not None:
-        speaker = b.speaker.text
         meta["speaker_box"] = list(b.speaker.box)
     return Segment(text=b.text, party=party, speaker=speaker, at=stamp["at"] if stamp else None,
                    position={"box": b.box}, meta=meta)
