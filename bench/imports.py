@@ -16,6 +16,7 @@ Usage: python bench/imports.py [--sms 10000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -60,8 +61,8 @@ def bench_screenshots(repeat: int) -> dict[str, float]:
     full, bare = [], []
     for path in SCREENS:
         image = ocr.open_image(path)
-        bare.append(timed(lambda: ocr.ocr_image(image), repeat))
-        full.append(timed(lambda: read_screenshot(path, CTX), repeat))
+        bare.append(timed(lambda image=image: ocr.ocr_image(image), repeat))
+        full.append(timed(lambda path=path: read_screenshot(path, CTX), repeat))
     return {"load": load, "full": statistics.mean(full), "bare": statistics.mean(bare), "n": len(SCREENS)}
 
 
@@ -81,7 +82,7 @@ def write_sms_backup(path: Path, count: int) -> None:
 
 def stdlib_count(path: Path) -> int:
     text = path.read_bytes().replace(b"&#55357;&#56832;", b"&#128512;")  # the stdlib parser rejects surrogates
-    return sum(1 for _, el in ET.iterparse(__import__("io").BytesIO(text)) if el.tag == "sms")
+    return sum(1 for _, el in ET.iterparse(io.BytesIO(text)) if el.tag == "sms")
 
 
 def bench_sms(count: int, repeat: int) -> dict[str, float]:
