@@ -262,6 +262,11 @@ def test_merge_overlap_rules() -> None:
     later = [msg("them", "可以申请延期，需要提供收入证明"), msg("me", "好的")]
     earlier = [msg("them", "您的借款已逾期"), msg("me", "能否延期一个月"), msg("them", "可以申请延期，需要提供收入证明")]
     assert [s.text for s in merge_overlap(later, earlier)] == ["您的借款已逾期", "能否延期一个月"]
+    # the same bubble read with one OCR slip in each frame is still the same message
+    slipped = [msg("them", "可以申请延期，需要提供收人证明"), msg("me", "好的")]
+    assert [s.text for s in merge_overlap(prev, slipped)] == ["好的"]
+    # but two different amounts are different messages
+    assert len(merge_overlap([msg("them", "可以减免违约金300元")], [msg("them", "可以减免违约金800元")])) == 1
     # nothing in common: everything is new, times untouched
     unrelated = [msg("them", "请尽快还款")]
     assert merge_overlap(prev, unrelated) == unrelated

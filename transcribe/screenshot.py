@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -151,7 +152,7 @@ def drop_repeated_runs(segments: list[Segment], min_run: int = 2) -> tuple[list[
     i = 0
     while i < len(out):
         for k in range((len(out) - i) // 2, min_run - 1, -1):
-            if [_key(s) for s in out[i:i + k]] == [_key(s) for s in out[i + k:i + 2 * k]]:
+            if all(_alike(a, b) for a, b in zip(out[i:i + k], out[i + k:i + 2 * k])):
                 del out[i + k:i + 2 * k]
                 dropped += k
                 break
@@ -204,14 +205,34 @@ def _overlap(upper: list[Segment], lower: list[Segment]) -> int:
 
 def _same(above: Segment, below: Segment, top_cut: bool, bottom_cut: bool) -> bool:
     """One message seen in the upper screenshot (`above`) and in the lower one (`below`)."""
+    if _alike(above, below):
+        return True
     (p1, t1), (p2, t2) = _key(above), _key(below)
+    if p1 != p2:
+        return False
+    if top_cut and len(t2) >= 2 and t1.endswith(t2):  # the lower screen shows only its end
+        return True
+    return bottom_cut and len(t1) >= 2 and t2.startswith(t1)  # the upper screen shows only its start
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _alike(a: Segment, b: Segment) -> bool:
+    """Same party and the same text, allowing one OCR slip in ten characters (not in a number).
+
+    The same bubble at another height on the screen is not always read
+    identically (已 for 己, a dropped comma); an exact match would then double
+    a promise across two screenshots.
+    """
+    (p1, t1), (p2, t2) = _key(a), _key(b)
     if p1 != p2:
         return False
     if t1 == t2:
         return True
-    if top_cut and len(t2) >= 2 and t1.endswith(t2):  # the lower screen shows only its end
-        return True
-    return bottom_cut and len(t1) >= 2 and t2.startswith(t1)  # the upper screen shows only its start
+    if min(len(t1), len(t2)) < 8 or _DIGITS.findall(t1) != _DIGITS.findall(t2):
+        return False  # numbers are amounts and dates: 300元 and 800元 are two different promises
+    return SequenceMatcher(None, t1, t2, autojunk=False).ratio() >= 0.9
 
 
 def _key_len(seg: Segment) -> int:
