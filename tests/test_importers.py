@@ -110,6 +110,16 @@ def test_mms_text_and_picture(tmp_path: Path) -> None:
     assert [(a.name, a.data) for a in result.attachments] == [("notice.jpg", picture)]
 
 
+def test_sms_without_epoch_date_uses_readable_date(tmp_path: Path) -> None:
+    path = tmp_path / "odd.xml"
+    path.write_text('<smses count="2"><sms address="95188" date="" type="1" body="请尽快还款" '
+                    'readable_date="2024年8月14日 14:32:00" /><sms address="95188" type="1" body="无日期" /></smses>',
+                    encoding="utf-8")
+    result = read_sms_xml(path, ctx())
+    assert [iso(s) for s in result.segments] == ["2024-08-14T14:32:00+08:00", None]
+    assert [f.detail for f in result.flags] == ["1 entry has no readable date; placed at the backup's time."]
+
+
 def test_xml_that_is_not_an_sms_backup(tmp_path: Path) -> None:
     other = tmp_path / "feed.xml"
     other.write_text('<?xml version="1.0"?><rss><channel><title>新闻</title></channel></rss>', encoding="utf-8")

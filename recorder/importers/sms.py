@@ -34,6 +34,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from recorder.importers.parties import me_names, normalize_name
+from transcribe.chat_time import parse_datetime
 from transcribe.errors import ReadError
 from transcribe.segment import Attachment, Flag, ReadContext, ReadResult, Segment
 
@@ -138,15 +139,17 @@ class _Target:
         return None
 
     def _at(self, attrib: dict[str, str]) -> datetime | None:
+        """`date` (epoch ms); failing that the `readable_date` the app wrote (e.g. 2024年8月14日 14:32:00)."""
         ms = _int(attrib.get("date"))
-        if ms is None:
+        if ms is not None:
+            try:
+                return datetime.fromtimestamp(ms / 1000, self.zone)
+            except (OverflowError, OSError, ValueError):
+                pass
+        readable = parse_datetime(attrib.get("readable_date") or "", str(self.zone))
+        if readable is None:
             self.bad_dates += 1
-            return None
-        try:
-            return datetime.fromtimestamp(ms / 1000, self.zone)
-        except (OverflowError, OSError, ValueError):
-            self.bad_dates += 1
-            return None
+        return readable
 
     def _contact(self, attrib: dict[str, str]) -> str | None:
         name = (attrib.get("contact_name") or "").strip()
@@ -212,8 +215,8 @@ class _Target:
     def flags(self) -> list[Flag]:
         out = []
         if self.bad_dates:
-            out.append(Flag("degraded", f"{self.bad_dates} entries had no readable date; "
-                                        "they are placed at the backup's time."))
+            what = "1 entry has" if self.bad_dates == 1 else f"{self.bad_dates} entries have"
+            out.append(Flag("degraded", f"{what} no readable date; placed at the backup's time."))
         if self.skipped_attachments:
             out.append(Flag("degraded", f"{self.skipped_attachments} MMS files were not kept (unreadable, or past "
                                         f"{MAX_ATTACHMENT_BYTES // 1048576} MB in all); the messages' text was."))
