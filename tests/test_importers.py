@@ -117,7 +117,7 @@ def test_sms_without_epoch_date_uses_readable_date(tmp_path: Path) -> None:
                     encoding="utf-8")
     result = read_sms_xml(path, ctx())
     assert [iso(s) for s in result.segments] == ["2024-08-14T14:32:00+08:00", None]
-    assert [f.detail for f in result.flags] == ["1 entry has no readable date; placed at the backup's time."]
+    assert [f.detail for f in result.flags] == ["1 entry has no readable date; placed at the file's time."]
 
 
 def test_xml_that_is_not_an_sms_backup(tmp_path: Path) -> None:

@@ -216,7 +216,7 @@ class _Target:
         out = []
         if self.bad_dates:
             what = "1 entry has" if self.bad_dates == 1 else f"{self.bad_dates} entries have"
-            out.append(Flag("degraded", f"{what} no readable date; placed at the backup's time."))
+            out.append(Flag("degraded", f"{what} no readable date; placed at the file's time."))
         if self.skipped_attachments:
             out.append(Flag("degraded", f"{self.skipped_attachments} MMS files were not kept (unreadable, or past "
                                         f"{MAX_ATTACHMENT_BYTES // 1048576} MB in all); the messages' text was."))
