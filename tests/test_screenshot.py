@@ -16,6 +16,7 @@ import zlib
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -177,6 +178,24 @@ def test_demo_sample_reads_the_agents_promises(ocr_engine) -> None:
     waiver = texts[norm("您好，经核实可以为您申请减免违约金300元")]
     assert waiver.party == "them" and waiver.at.isoformat() == "2024-08-19T09:08:00+08:00"
     assert texts[norm("好的，我25号前还5000")].party == "me"
+
+
+def test_ocr_engine_is_built_offline_from_the_wheel(monkeypatch) -> None:
+    """RapidOCR downloads missing models by default; ours must never open a socket."""
+    import socket
+
+    from rapidocr import RapidOCR
+
+    def refuse(self, address):
+        raise AssertionError(f"OCR tried to reach the network: {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    params = ocr._engine_params(ocr.packaged_model_dir())
+    assert all(Path(params[f"{stage}.model_path"]).is_file() for stage in ("Det", "Cls", "Rec"))
+    fresh = RapidOCR(params=params)  # a second engine, so the cached one cannot hide a download
+    img = Image.open(SCREENS / "app_timestamps.png").convert("RGB").crop((0, 430, 720, 560))
+    out = fresh(np.ascontiguousarray(np.asarray(img)[:, :, ::-1]))  # BGR, as OpenCV
+    assert "".join(out.txts) == "已为您提交二次分期申请，审核结果将短信通知"
 
 
 # --- bad input -----------------------------------------------------------------------------
