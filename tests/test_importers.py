@@ -178,6 +178,17 @@ def test_chat_log_header_forms(tmp_path: Path) -> None:
     assert read_chatlog(path, ctx()).segments[3].meta["time_from"] == "previous message"
 
 
+def test_qq_export_names_tagged_with_accounts(tmp_path: Path) -> None:
+    path = tmp_path / "qq.txt"
+    path.write_text("2024-08-14 14:32:10 张三(123456789)\n我下周还款\n\n"
+                    "2024-08-14 14:33:00 网商银行客服<kefu@mybank.example>\n好的，已记录\n\n"
+                    "2024-08-14 14:34:00 小号(13800138000)\n谢谢\n", encoding="utf-8")
+    config = {"parties": {"me": ["张三", "+86 138 0013 8000"]}}
+    got = [(s.speaker, s.party, s.text) for s in read_chatlog(path, ctx(config=config)).segments]
+    assert got == [("张三(123456789)", "me", "我下周还款"), ("网商银行客服<kefu@mybank.example>", "them", "好的，已记录"),
+                   ("小号(13800138000)", "me", "谢谢")]
+
+
 def test_without_me_names_only_self_words_are_me() -> None:
     result = read_chatlog(DOCS / "chat_gbk.txt", ctx(config={}))
     assert [s.party for s in result.segments] == ["them", "me", "them", "them", "them"]

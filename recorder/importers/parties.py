@@ -6,7 +6,8 @@ me = ["张三", "zhangsan@example.com", "13800138000"]
 ```
 
 Matching ignores case and surrounding spaces; phone numbers also match without
-the +86 country code or separators, so "+86 138-0013-8000" is the same person.
+the +86 country code or separators, so "+86 138-0013-8000" is the same person;
+a name tagged with an account (`张三(123456789)`) matches on either part.
 """
 
 from __future__ import annotations
@@ -34,8 +35,18 @@ def normalize_name(name: str) -> str:
     return name
 
 
+_TAGGED = re.compile(r"^(?P<name>.*?)\s*[(（<《](?P<tag>[^)）>》]*)[)）>》]\s*$")
+
+
 def party_of(name: str | None, me: set[str]) -> str | None:
-    """`me` when the name is one of the user's, `them` for any other name, None when there is none."""
+    """`me` when the name is one of the user's, `them` for any other name, None when there is none.
+
+    Exports tag names with an account: QQ writes `张三(123456789)`, mail clients
+    `张三 <zhangsan@example.com>`; either part may be what the user listed.
+    """
     if name is None or not name.strip():
         return None
-    return "me" if normalize_name(name) in me else "them"
+    candidates = [name]
+    if m := _TAGGED.match(name.strip()):
+        candidates += [m["name"], m["tag"]]
+    return "me" if any(c.strip() and normalize_name(c) in me for c in candidates) else "them"
