@@ -27,8 +27,9 @@ _REL = r"(?P<rel>今天|昨天|前天|today|yesterday)"
 _WEEK = r"(?:(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])|(?P<ewd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)"
 _HALF = r"(?P<half>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|am|pm)"
 _CLOCK = r"(?P<h>\d{1,2})\s*[:：]\s*(?P<min>\d{2})(?:\s*[:：]\s*(?P<s>\d{2}))?"
+_DATE_WEEK = r"(?:\s*(?:星期|周|礼拜)[一二三四五六日天])?"  # "8月14日 星期三 14:32": the date decides
 _STAMP = re.compile(
-    rf"^\s*(?:{_DATE}|{_REL}|{_WEEK})?\s*,?\s*(?:{_HALF}\s*)?{_CLOCK}(?:\s*(?P<ampm>am|pm))?\s*$",
+    rf"^\s*(?:{_DATE}{_DATE_WEEK}|{_REL}|{_WEEK})?\s*,?\s*(?:{_HALF}\s*)?{_CLOCK}(?:\s*(?P<ampm>am|pm))?\s*$",
     re.IGNORECASE,
 )
 _PM = {"下午", "傍晚", "晚上", "夜里", "深夜", "pm"}
