@@ -38,6 +38,9 @@ TZ = "Asia/Shanghai"
         ("2024年8月14日 周三 下午2:32", "2024-08-14T14:32"),
         ("Yesterday 2:32 PM", "2024-08-15T14:32"),
         ("Wed 14:32", "2024-08-14T14:32"),
+        ("Aug 14, 2024 14:32", "2024-08-14T14:32"),
+        ("14 Aug 2024 2:32 PM", "2024-08-14T14:32"),
+        ("Aug 15 09:00", "2024-08-15T09:00"),
     ],
 )
 def test_stamp_forms(stamp: str, means: str) -> None:
@@ -60,3 +63,4 @@ def test_lines_that_are_not_stamps(line: str) -> None:
 def test_absolute_datetime_needs_a_year() -> None:
     assert parse_datetime("2024-08-14 14:32", TZ).isoformat() == "2024-08-14T14:32:00+08:00"
     assert parse_datetime("8月14日 14:32", TZ) is None
+    assert parse_datetime("Aug 14, 2024 2:32 PM", TZ).isoformat() == "2024-08-14T14:32:00+08:00"

@@ -27,9 +27,16 @@ _REL = r"(?P<rel>今天|昨天|前天|today|yesterday)"
 _WEEK = r"(?:(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])|(?P<ewd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)"
 _HALF = r"(?P<half>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|深夜|am|pm)"
 _CLOCK = r"(?P<h>\d{1,2})\s*[:：]\s*(?P<min>\d{2})(?:\s*[:：]\s*(?P<s>\d{2}))?"
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# English WeChat: "Aug 14, 2024 14:32", "14 Aug 2024 2:32 PM", "Aug 14 14:32"
+_EN_DATE = (
+    r"(?:(?P<emon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<ed>\d{1,2})"
+    r"|(?P<ed2>\d{1,2})\s+(?P<emon2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+    r"(?:,?\s+(?P<ey>\d{4}))?"
+)
 _DATE_WEEK = r"(?:\s*(?:星期|周|礼拜)[一二三四五六日天])?"  # "8月14日 星期三 14:32": the date decides
 _STAMP = re.compile(
-    rf"^\s*(?:{_DATE}{_DATE_WEEK}|{_REL}|{_WEEK})?\s*,?\s*(?:{_HALF}\s*)?{_CLOCK}(?:\s*(?P<ampm>am|pm))?\s*$",
+    rf"^\s*(?:{_DATE}{_DATE_WEEK}|{_EN_DATE}|{_REL}|{_WEEK})?\s*,?\s*(?:{_HALF}\s*)?{_CLOCK}(?:\s*(?P<ampm>am|pm))?\s*$",
     re.IGNORECASE,
 )
 _PM = {"下午", "傍晚", "晚上", "夜里", "深夜", "pm"}
@@ -70,15 +77,26 @@ def _clock(m: re.Match) -> time | None:
     return time(hour, minute, second)
 
 
-def _day(m: re.Match, today: date) -> date | None:
+def _ymd(m: re.Match) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) written in the stamp, Chinese/numeric or English."""
     if m["d"]:
-        year = int(m["y"]) if m["y"] else today.year
+        return (int(m["y"]) if m["y"] else None), int(m["m"]), int(m["d"])
+    month = m["emon"] or m["emon2"]
+    if month:
+        return (int(m["ey"]) if m["ey"] else None), _MONTHS.index(month.lower()[:3]) + 1, int(m["ed"] or m["ed2"])
+    return None
+
+
+def _day(m: re.Match, today: date) -> date | None:
+    ymd = _ymd(m)
+    if ymd:
+        year, month, day_of_month = ymd
         try:
-            day = date(year, int(m["m"]), int(m["d"]))
+            day = date(year or today.year, month, day_of_month)
         except ValueError:
             return None
-        if not m["y"] and day > today + timedelta(days=1):
-            day = day.replace(year=year - 1)  # "12月30日" seen in January is last year
+        if year is None and day > today + timedelta(days=1):
+            day = day.replace(year=day.year - 1)  # "12月30日" seen in January is last year
         return day
     rel = (m["rel"] or "").lower()
     if rel:
@@ -92,13 +110,14 @@ def _day(m: re.Match, today: date) -> date | None:
 
 
 def parse_datetime(text: str, tz: str) -> datetime | None:
-    """An absolute `2024-08-14 14:32[:10]` (also `/`, `.`, `年月日`) as an aware time in `tz`."""
+    """An absolute `2024-08-14 14:32[:10]` (also `/`, `.`, `年月日`, `Aug 14, 2024`) as an aware time in `tz`."""
     m = _STAMP.match(text)
-    if not m or not m["y"]:
+    ymd = _ymd(m) if m else None
+    if not ymd or ymd[0] is None:
         return None
     clock = _clock(m)
     try:
-        day = date(int(m["y"]), int(m["m"]), int(m["d"]))
+        day = date(*ymd)
     except ValueError:
         return None
     return datetime.combine(day, clock, tzinfo=ZoneInfo(tz)) if clock else None
