@@ -251,6 +251,18 @@ def test_image_without_text_is_flagged_not_failed(ocr_engine, tmp_path: Path) ->
     assert "No chat text" in result.flags[0].detail
 
 
+def test_low_confidence_lines_are_marked_uncertain() -> None:
+    """The layout step after OCR (fed OCR lines directly): a weakly read bubble is flagged, not hidden."""
+    from transcribe.ocr import OcrLine
+    from transcribe.screenshot import layout_to_result
+
+    lines = [OcrLine("14:32", (320, 20, 400, 48), 0.99), OcrLine("可以减免违约金300元", (110, 80, 420, 112), 0.98),
+             OcrLine("好的，我25号前还5000", (330, 170, 610, 202), 0.55)]
+    result = layout_to_result(lines, 720, 400, ctx())
+    assert [(s.party, s.meta.get("uncertain", False)) for s in result.segments] == [("them", False), ("me", True)]
+    assert [f.kind for f in result.flags] == ["degraded"] and "low OCR confidence" in result.flags[0].detail
+
+
 # --- de-duplication on segments ----------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ from transcribe.ocr import DEFAULT_MAX_PIXELS, ocr_image, open_image
 from transcribe.segment import Flag, ReadContext, ReadResult, Segment
 
 READER = "rapidocr"
+LOW_SCORE = 0.8  # RapidOCR line confidence under which a message is marked uncertain
 
 
 def read_screenshot(path: Path, ctx: ReadContext) -> ReadResult:
@@ -76,6 +77,10 @@ def layout_to_result(lines: list, width: int, height: int, ctx: ReadContext,
     flags = []
     if not segments:
         flags.append(Flag("degraded", "No chat text was found in the image; check that it is a chat screenshot."))
+    segments, uncertain = _mark_uncertain(segments)
+    if uncertain:
+        flags.append(Flag("degraded", f"{uncertain} message(s) were read with low OCR confidence "
+                                      f"(under {LOW_SCORE}); check them against the image."))
     meta = {
         "image": {"width": width, "height": height},
         "stamps": stamps,
@@ -84,6 +89,17 @@ def layout_to_result(lines: list, width: int, height: int, ctx: ReadContext,
     if dropped:
         meta["repeated_dropped"] = dropped
     return ReadResult(segments=segments, reader=READER, flags=flags, meta=meta)
+
+
+def _mark_uncertain(segments: list[Segment]) -> tuple[list[Segment], int]:
+    """Mark messages whose weakest line OCR'd below LOW_SCORE (blur, emoji, odd fonts) as uncertain."""
+    out, count = [], 0
+    for seg in segments:
+        if seg.meta.get("score", 1.0) < LOW_SCORE:
+            seg = replace(seg, meta={**seg.meta, "uncertain": True})
+            count += 1
+        out.append(seg)
+    return out, count
 
 
 def _segments(bubbles: list[Bubble], ctx: ReadContext, me_side: str) -> tuple[list[Segment], list[dict]]:
