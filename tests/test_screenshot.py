@@ -263,6 +263,21 @@ def test_low_confidence_lines_are_marked_uncertain() -> None:
     assert [f.kind for f in result.flags] == ["degraded"] and "low OCR confidence" in result.flags[0].detail
 
 
+def test_wrapped_centred_notice_is_one_notice() -> None:
+    from transcribe.ocr import OcrLine
+    from transcribe.screenshot import layout_to_result
+
+    lines = [OcrLine("昨天 14:32", (303, 20, 417, 48), 0.99),
+             OcrLine("对方已开启朋友验证，你还不是他（她）朋友。请先", (150, 66, 570, 92), 0.99),
+             OcrLine("发送朋友验证请求，对方验证通过后，才能聊天。", (165, 98, 555, 124), 0.99),
+             OcrLine("请问还在吗", (110, 190, 260, 222), 0.99)]
+    result = layout_to_result(lines, 720, 400, ctx())
+    assert [(s.party, s.text, s.at.isoformat()) for s in result.segments] == [
+        (None, "对方已开启朋友验证，你还不是他（她）朋友。请先发送朋友验证请求，对方验证通过后，才能聊天。",
+         "2024-08-15T14:32:00+08:00"),
+        ("them", "请问还在吗", "2024-08-15T14:32:00+08:00")]
+
+
 # --- de-duplication on segments ----------------------------------------------------------------
 
 

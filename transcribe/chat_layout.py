@@ -10,6 +10,8 @@ Design decisions (geometry only, no colours, so it works across apps and themes)
 - Lines form one bubble when they follow each other closely (gap under 0.6 line
   heights) and start at the same x: text inside a bubble is left-aligned in
   WeChat, Alipay and most in-app chats, whichever side the bubble is on.
+- A centred system notice that wraps has lines of different widths, each
+  centred: such lines join into one notice (a timestamp line never joins).
 - A bubble is centred (timestamp or system notice) when its left and right gaps
   to the image edge are about equal and both wide; otherwise it belongs to the
   side it is closer to. Bubbles never reach the far column (the other party's
@@ -28,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
+from transcribe.chat_time import is_stamp
 from transcribe.ocr import OcrLine
 
 TALL_RATIO = 1.7  # height / width at or above which an image is a full phone screenshot
@@ -169,7 +172,12 @@ def _is_name_label(label: Bubble, bubble: Bubble, width: int, line_h: float) -> 
 
 def _continues(prev: OcrLine, ln: OcrLine, line_h: float, width: int) -> bool:
     gap = ln.box[1] - prev.box[3]
-    return gap < 0.6 * line_h and abs(ln.box[0] - prev.box[0]) < 0.04 * width
+    if gap >= 0.6 * line_h:
+        return False
+    if abs(ln.box[0] - prev.box[0]) < 0.04 * width:
+        return True
+    # a system notice wraps centred, so its lines start at different x; a timestamp never wraps
+    return all(side_of(list(x.box), width) == "centre" and not is_stamp(x.text) for x in (prev, ln))
 
 
 def side_of(box: list[int], width: int) -> str:

@@ -109,6 +109,11 @@ def _day(m: re.Match, today: date) -> date | None:
     return today
 
 
+def is_stamp(text: str) -> bool:
+    """Whether a whole line has the form of a chat timestamp (whatever day it resolves to)."""
+    return _STAMP.match(text.replace("\u3000", " ")) is not None
+
+
 def parse_datetime(text: str, tz: str) -> datetime | None:
     """An absolute `2024-08-14 14:32[:10]` (also `/`, `.`, `年月日`, `Aug 14, 2024`) as an aware time in `tz`."""
     m = _STAMP.match(text)
