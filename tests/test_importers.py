@@ -342,11 +342,8 @@ def test_encrypted_and_broken_pdfs(tmp_path: Path) -> None:
     data = (DOCS / "agreement.pdf").read_bytes()
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(data[: len(data) // 3])
-    try:  # PDFium rebuilds what it can of a damaged file; either it reads pages or it says why
-        result = read_pdf(broken, ctx())
-        assert result.meta["pdf"]["pages"] >= 1
-    except ReadError as e:
-        assert "not a readable PDF" in str(e)
+    with pytest.raises(ReadError, match="not a readable PDF .* damaged or incomplete"):
+        read_pdf(broken, ctx())  # cut before its cross-reference table: a download that stopped
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
     with pytest.raises(ReadError, match="not a readable PDF"):
