@@ -243,7 +243,7 @@ def test_empty_text_file_fails(tmp_path: Path) -> None:
 def test_200_mb_text_file_is_capped_with_a_flag(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     line = "2024-08-14 14:32 客服：您好，您的逾期款项需要尽快处理，可以为您申请减免违约金\n".encode()
-    block = line * (1 << 20 // len(line))
+    block = line * ((1 << 20) // len(line))
     with open(path, "wb") as f:
         for _ in range(200 * (1 << 20) // len(block) + 1):
             f.write(block)
