@@ -244,10 +244,12 @@ def test_200_mb_text_file_is_capped_with_a_flag(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     line = "2024-08-14 14:32 客服：您好，您的逾期款项需要尽快处理，可以为您申请减免违约金\n".encode()
     block = line * ((1 << 20) // len(line))
+    size = 200 * (1 << 20)
     with open(path, "wb") as f:
-        for _ in range(200 * (1 << 20) // len(block) + 1):
+        for _ in range(size // len(block)):
             f.write(block)
-    assert path.stat().st_size >= 200 * (1 << 20)
+        f.write(b" " * (size % len(block) - 1) + b"\n")
+    assert path.stat().st_size == size
     result = read_chatlog(path, ctx(config={"chatlog": {"max_mb": 5}}))
     read = result.meta["chatlog"]["bytes_read"]
     assert 5 * (1 << 20) <= read < 5 * (1 << 20) + len(line) * 2
