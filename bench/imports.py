@@ -130,7 +130,7 @@ def main() -> None:
     body = (
         "Command: `python bench/imports.py`\n\n| what | rate | vs anchor |\n|---|---|---|\n" + "\n".join(rows)
         + f"\n\nMedian of {args.repeat} runs each; the machine's load average was {load_before:.1f} when the run"
-        " started (it is shared, so OCR times vary with it). OCR is nearly all of a screenshot's time: RapidOCR"
+        f" started and {os.getloadavg()[0]:.1f} when it ended (it is shared, so OCR times vary with it). OCR is nearly all of a screenshot's time: RapidOCR"
         " (ONNX Runtime, CPU, its small PP-OCR models); calls in one process share one engine behind a lock. The"
         " SMS reader streams with defusedxml's expat parser and repairs surrogate-pair emoji on the fly; it"
         " never holds a tree, so memory stays flat however long the backup."
