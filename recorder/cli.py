@@ -65,3 +65,7 @@ def main() -> None:  # pragma: no cover - console entry point alias
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+from recorder.cli_transcribe import transcribe  # noqa: E402
+
+cli.add_command(transcribe)

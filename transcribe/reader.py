@@ -166,21 +166,20 @@ def to_file_times(seg: RawSegment, speech: SpeechMap) -> list[RawSegment]:
     Whisper writes consecutive turns as one segment; the word times say where each
     turn's words lie, so each piece keeps the true start and end of its own speech.
     """
-    def piece(start: float, end: float, text: str) -> RawSegment:
-        a, b = speech.to_file_time(start), speech.to_file_time(end, is_end=True)
+    def piece(start: float, end: float, text: str, region: int | None = None) -> RawSegment:
+        a = speech.to_file_time(start, region=region)
+        b = speech.to_file_time(end, is_end=True, region=region)
         return RawSegment(a, max(a, b), text.strip(), seg.avg_logprob, seg.no_speech_prob, seg.compression_ratio)
 
     if not seg.words:
         return [piece(seg.start, seg.end, seg.text)]
-    groups: list[list[tuple[float, float, str]]] = []
-    last_region = None
+    groups: list[tuple[int, list[tuple[float, float, str]]]] = []
     for word in seg.words:
         region = speech.region_of((word[0] + word[1]) / 2)
-        if region != last_region:
-            groups.append([])
-            last_region = region
-        groups[-1].append(word)
-    pieces = [piece(g[0][0], g[-1][1], "".join(w[2] for w in g)) for g in groups]
+        if not groups or groups[-1][0] != region:
+            groups.append((region, []))
+        groups[-1][1].append(word)
+    pieces = [piece(g[0][0], g[-1][1], "".join(w[2] for w in g), r) for r, g in groups]
     return [p for p in pieces if p.text]
 
 
@@ -241,3 +240,43 @@ def to_segment(seg: RawSegment, track: Track, extra: tuple[str, ...]) -> Segment
     return Segment(text=seg.text, start=round(seg.start, 2), end=round(seg.end, 2), party=track.party,
                    channel=track.channel, avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob,
                    flags=extra, meta={"compression_ratio": seg.compression_ratio} if seg.compression_ratio else {})
+
+
+def transcribe_file(path: Path, config: dict[str, Any] | None = None, tz: str = "Asia/Shanghai",
+                    progress=None, **overrides: Any) -> ReadResult:
+    """Transcribe one file outside the pipeline (the `recorder transcribe` command, benchmarks).
+
+    `overrides` (engine, model, language, …) take precedence over `[transcribe]` in `config`;
+    None values are ignored so that unset command-line options keep the configured ones.
+    """
+    from datetime import datetime, timezone
+
+    config = dict(config or {})
+    table = dict(config.get("transcribe") or {})
+    table.update({k: v for k, v in overrides.items() if v is not None})
+    config["transcribe"] = table
+    path = Path(path)
+    try:
+        recorded = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    except OSError as e:
+        raise ReadError(f"{path} cannot be opened ({e.strerror}).") from e
+    return read_audio(path, ReadContext(recorded, tz, path.name, config, progress))
+
+
+def result_json(result: ReadResult) -> dict[str, Any]:
+    """The `--json` shape of `recorder transcribe`: segments, language, duration, engine, model, flags."""
+    return {
+        "segments": [
+            {"start": s.start, "end": s.end, "text": s.text, "party": s.party,
+             **({"flags": list(s.flags)} if s.flags else {})}
+            for s in result.segments
+        ],
+        "language": result.meta.get("language"),
+        "duration": result.meta.get("duration"),
+        "engine": result.meta.get("engine"),
+        "model": result.meta.get("model"),
+        "reader": result.reader,
+        "flags": [{"kind": f.kind, "detail": f.detail, "start": f.start, "end": f.end} for f in result.flags],
+        "settings": result.meta.get("settings"),
+        "channels": result.meta.get("channels"),
+    }

@@ -65,14 +65,18 @@ class SpeechMap:
         """Index of the region a joined-audio time falls in (a joint counts to the one before)."""
         return max(bisect_right(self._offsets, t) - 1, 0)
 
-    def to_file_time(self, t: float, is_end: bool = False) -> float:
-        """A time in the joined audio as a time in the file (an end stays in its region)."""
+    def to_file_time(self, t: float, is_end: bool = False, region: int | None = None) -> float:
+        """A time in the joined audio as a time in the file, clamped into its region.
+
+        `region` pins the region (word times can stray a little over a joint);
+        otherwise an end on a joint belongs to the region before it.
+        """
         offsets = self._offsets
         if not offsets:
             return t
-        i = max(bisect_right(offsets, t) - 1, 0)
-        if is_end and i > 0 and t - offsets[i] < 0.05:
-            i -= 1  # an end on a joint belongs to the region before it
+        i = region if region is not None else max(bisect_right(offsets, t) - 1, 0)
+        if region is None and is_end and i > 0 and t - offsets[i] < 0.05:
+            i -= 1
         start, end = self.regions[i]
         return min(start + max(t - offsets[i], 0.0), end)
 
