@@ -111,7 +111,9 @@ def read_audio(path: Path, ctx: ReadContext) -> ReadResult:
     meta = {
         "duration": round(audio.duration, 3), "language": language, "engine": engine.name,
         "model": engine.model_label,
-        "settings": {**engine.settings, **options.as_dict(), "vad": settings.vad},
+        # engine and model again inside settings: the pipeline writes `settings` to the custody log
+        "settings": {"engine": engine.name, "model": engine.model_label, **engine.settings,
+                     **options.as_dict(), "vad": settings.vad, "me_channel": settings.me_channel},
         "channels": {"source": audio.source_channels, "split": len(tracks) > 1,
                      "me_channel": settings.me_channel if len(tracks) > 1 else None},
         "codec": audio.codec, "source_rate": audio.source_rate,

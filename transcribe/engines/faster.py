@@ -15,7 +15,7 @@ import numpy as np
 
 from transcribe.engines import DecodeOptions, RawSegment, Transcript
 from transcribe.errors import MissingDependency
-from transcribe.models import resolve
+from transcribe.models import EMBEDDED_SHA256, ModelRef, resolve
 
 
 class FasterWhisperEngine:
@@ -32,7 +32,8 @@ class FasterWhisperEngine:
         compute_type = "float16" if device == "cuda" else "int8"
         cpu_threads = threads or os.cpu_count() or 1
         self.model_label = ref.label
-        self.settings: dict[str, Any] = {"device": device, "compute_type": compute_type, "cpu_threads": cpu_threads}
+        self.settings: dict[str, Any] = {"device": device, "compute_type": compute_type, "cpu_threads": cpu_threads,
+                                         "model_source": _source_label(ref)}
         source = str(ref.path) if ref.path else ref.name
         # A folder never downloads; a model name is the user's explicit choice to go online.
         self._model = WhisperModel(source, device=device, compute_type=compute_type,
@@ -56,3 +57,10 @@ class FasterWhisperEngine:
             for s in segments
         )
         return Transcript(info.language, raw, info.language_probability)
+
+
+def _source_label(ref: ModelRef) -> str:
+    """Which weights, precisely enough for the custody log to name them."""
+    if ref.embedded:
+        return f"embedded whisper-base (model.bin sha256 {EMBEDDED_SHA256})"
+    return str(ref.path) if ref.path else f"downloaded by name: {ref.name}"

@@ -39,7 +39,7 @@ class OpenAIWhisperEngine:
         torch.set_num_threads(cpu_threads)
         self.model_label = label
         self.settings: dict[str, Any] = {"device": device, "compute_type": "float32" if device == "cpu" else "float16",
-                                         "cpu_threads": cpu_threads}
+                                         "cpu_threads": cpu_threads, "model_source": source}
         self._model = whisper.load_model(source, device=device)
 
     def transcribe(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:

@@ -1,6 +1,6 @@
 """Measure the decoding choices of docs/transcription.md: prompt, hotwords, beam size.
 
-usage: RECORDER_SHARED=/work/shared python bench/transcribe/choices.py
+usage: RECORDER_SHARED=/work/shared python bench/transcribe_choices.py
 For each variant: CER on every file with a reference (shared speech + our fixtures),
 characters written on the two long files without references (a prompt that makes
 Whisper skip speech shows up as fewer characters and dropped_speech flags), and
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from transcribe.cer import cer  # noqa: E402
