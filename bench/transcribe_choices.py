@@ -1,6 +1,6 @@
 """Measure the decoding choices of docs/transcription.md: prompt, hotwords, beam size.
 
-usage: RECORDER_SHARED=/work/shared python bench/transcribe_choices.py
+usage: python bench/transcribe_choices.py [VARIANT ...]   (default: all variants)
 For each variant: CER on every file with a reference (shared speech + our fixtures),
 characters written on the two long files without references (a prompt that makes
 Whisper skip speech shows up as fewer characters and dropped_speech flags), and
@@ -24,6 +24,12 @@ from transcribe.reader import transcribe_file  # noqa: E402
 from transcribe.vocabulary import DOMAIN_WORDS  # noqa: E402
 
 SHARED = Path(os.environ.get("RECORDER_SHARED", REPO.parent / "shared"))
+if not (SHARED / "speech").exists():
+    SHARED = Path("/work/shared")
+SAMPLE_CALL = REPO / "samples" / "网商贷" / "网商银行客服(95188)_20240818103000.mp3"
+SAMPLE_REF = ("您好，这里是网商银行客服，请问有什么可以帮您？我的网商贷逾期了，违约金太高，现在实在还不上。"
+              "我们可以帮您减免违约金，您在8月20号之前先还两千元。好的，我20号之前还两千。"
+              "还款以后，我们会在三个工作日内停止催收。好的，谢谢。")
 SPEECH_REFS = {
     "funasr_asr_example.wav": "欢迎大家来体验达摩院推出的语音识别模型",
     "aishell_BAC009S0724W0121.wav": "广州市房地产中介协会分析",
@@ -35,6 +41,7 @@ VARIANTS = {
     "baseline (beam 5)": {},
     "domain hotwords": {"domain_hotwords": True},
     "initial prompt": {"initial_prompt": "以下是普通话的借款协商电话：" + "，".join(DOMAIN_WORDS) + "。"},
+    "short prompt": {"initial_prompt": "以下是普通话的句子。"},
     "beam 1 (greedy)": {"beam_size": 1},
 }
 
@@ -44,13 +51,16 @@ def references() -> dict[Path, str]:
     fixtures = REPO / "tests" / "fixtures" / "audio"
     for name, info in json.loads((fixtures / "references.json").read_text(encoding="utf-8")).items():
         refs[fixtures / name] = "".join(t["text"] for t in info["turns"])
+    refs[SAMPLE_CALL] = SAMPLE_REF
     return refs
 
 
 def main() -> None:
     refs = references()
     rows = []
-    for label, table in VARIANTS.items():
+    chosen = sys.argv[1:] or list(VARIANTS)
+    for label in chosen:
+        table = VARIANTS[label]
         t0 = time.perf_counter()
         errors, chars, flags = [], 0, 0
         for path, ref in refs.items():

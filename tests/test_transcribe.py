@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import shared_dir
 
 from recorder.cli import cli
 from store.normalize import to_simplified
@@ -58,8 +59,8 @@ def simplified_text(result: ReadResult, party: str | None = None) -> str:
 
 
 @pytest.fixture(scope="module")
-def shared_results(shared: Path) -> dict[str, ReadResult]:
-    return {name: read(shared / "speech" / name) for name in SHARED_REFS}
+def shared_results() -> dict[str, ReadResult]:
+    return {name: read(shared_dir() / "speech" / name) for name in SHARED_REFS}
 
 
 def test_real_mandarin_cer_under_measured_threshold(shared_results):
@@ -178,20 +179,24 @@ def _first_pass(engine, samples: np.ndarray, regions, options):
     return [p for seg in transcript.segments for p in to_file_times(seg, speech)]
 
 
-def test_speech_the_decoder_never_heard_is_flagged_dropped(shared):
+@pytest.fixture(scope="module")
+def long_clip():
+    """25 s of continuous real speech, its VAD regions, and the engine with zh options."""
+    from transcribe.engines import DecodeOptions
+
+    samples = decode(shared_dir() / "speech" / "funasr_long_25s.wav").mono()
+    return samples, speech_regions(samples), load_engine(), DecodeOptions(language="zh")
+
+
+def test_speech_the_decoder_never_heard_is_flagged_dropped(long_clip):
     """Doctored transcript path: VAD hears the original, the decoder gets 6 s of it muted.
 
     The first pass and the safer retry both find nothing there, so the gap must stay
     visible as a dropped_speech flag over the muted stretch.
     """
-    from transcribe.engines import DecodeOptions
-
-    samples = decode(shared / "speech" / "funasr_long_25s.wav").mono()
-    regions = speech_regions(samples)
+    samples, regions, engine, options = long_clip
     doctored = samples.copy()
     doctored[8 * SAMPLE_RATE: 14 * SAMPLE_RATE] = 0.0
-    engine = load_engine()
-    options = DecodeOptions(language="zh")
     raw = _first_pass(engine, doctored, regions, options)
     kept, flags = review(engine, Track(doctored, None, None), raw, regions, options.safer())
     dropped = [f for f in flags if f.kind == "dropped_speech"]
@@ -200,14 +205,9 @@ def test_speech_the_decoder_never_heard_is_flagged_dropped(shared):
     assert kept  # the rest of the speech is still transcribed
 
 
-def test_segment_missing_from_the_list_is_found_by_the_gap_check_and_recovered(shared):
+def test_segment_missing_from_the_list_is_found_by_the_gap_check_and_recovered(long_clip):
     """Doctored segment list: one segment removed; the gap check re-reads that stretch."""
-    from transcribe.engines import DecodeOptions
-
-    samples = decode(shared / "speech" / "funasr_long_25s.wav").mono()
-    regions = speech_regions(samples)
-    engine = load_engine()
-    options = DecodeOptions(language="zh")
+    samples, regions, engine, options = long_clip
     raw = _first_pass(engine, samples, regions, options)
     longest = max(raw, key=lambda s: s.end - s.start)
     assert longest.end - longest.start > 2.0
