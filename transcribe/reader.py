@@ -13,7 +13,7 @@ Settings come from `[transcribe]` in config.toml (see docs/transcription.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ from transcribe.vad import SpeechMap, overlap, speech_regions, uncovered
 
 MIN_GAP_S = 1.0  # shorter uncovered speech is within Whisper's timestamp error
 RETRY_PAD_S = 0.3
+RETRY_TOKENS_PER_S = 10  # Mandarin is about 4-7 tokens a second; the cap stops a retry from looping
+SHARE_WINDOW_S = 0.5  # a segment's speech share is judged over at least this span (word times are coarse)
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,9 @@ def retry(engine: Engine, track: Track, start: float, end: float, safer: DecodeO
     clip = track.samples[int(lo * SAMPLE_RATE): int(hi * SAMPLE_RATE)]
     if len(clip) < SAMPLE_RATE // 4:
         return []
+    capped = replace(safer, max_new_tokens=int(RETRY_TOKENS_PER_S * (hi - lo)) + 8)
     out = []
-    for seg in engine.transcribe(clip, safer).segments:
+    for seg in engine.transcribe(clip, capped).segments:
         shifted = RawSegment(lo + seg.start, min(lo + seg.end, hi), seg.text, seg.avg_logprob,
                              seg.no_speech_prob, seg.compression_ratio)
         if shifted.text and suspicion(shifted, _speech_share(shifted, regions)) is None:
@@ -232,9 +235,16 @@ def retry(engine: Engine, track: Track, start: float, end: float, safer: DecodeO
 
 
 def _speech_share(seg: RawSegment, regions: list[tuple[float, float]] | None) -> float | None:
+    """Fraction of the segment over VAD speech, judged over at least SHARE_WINDOW_S.
+
+    A one-word segment can be squeezed to zero length at the edge of a region; over
+    a tiny span it would look like text over silence although it sits beside speech.
+    """
     if regions is None:
         return None
-    return overlap((seg.start, seg.end), regions) / max(seg.end - seg.start, 0.01)
+    widen = max(0.0, SHARE_WINDOW_S - (seg.end - seg.start)) / 2
+    start, end = seg.start - widen, seg.end + widen
+    return overlap((start, end), regions) / (end - start)
 
 
 def to_segment(seg: RawSegment, track: Track, extra: tuple[str, ...]) -> Segment:

@@ -40,6 +40,7 @@ class DecodeOptions:
     initial_prompt: str | None = None
     hotwords: str | None = None
     word_timestamps: bool = True  # lets the reader split text at the joints between speech regions
+    max_new_tokens: int | None = None  # a cap for short retries: a loop over near-silence runs to 224 tokens
 
     def safer(self) -> "DecodeOptions":
         """The retry settings: greedy-free beam at temperature 0, no context, no prompt.
@@ -47,7 +48,8 @@ class DecodeOptions:
         Conditioning on earlier text and sampling at higher temperatures are what
         feed repetition loops and invented text; a prompt can make Whisper skip speech.
         """
-        return DecodeOptions(self.language, self.beam_size, (0.0,), False, None, None, self.word_timestamps)
+        return DecodeOptions(self.language, self.beam_size, (0.0,), False, None, None, self.word_timestamps,
+                             self.max_new_tokens)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +57,7 @@ class DecodeOptions:
             "condition_on_previous_text": self.condition_on_previous_text,
             "initial_prompt": self.initial_prompt, "hotwords": self.hotwords,
             "word_timestamps": self.word_timestamps,
+            **({"max_new_tokens": self.max_new_tokens} if self.max_new_tokens else {}),
         }
 
 

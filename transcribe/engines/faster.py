@@ -49,6 +49,7 @@ class FasterWhisperEngine:
             initial_prompt=options.initial_prompt,
             hotwords=options.hotwords,
             word_timestamps=options.word_timestamps,
+            max_new_tokens=options.max_new_tokens,
             vad_filter=False,  # the reader has already cut the audio to speech
         )
         raw = (

@@ -54,6 +54,7 @@ class OpenAIWhisperEngine:
             word_timestamps=options.word_timestamps,
             fp16=self.settings["compute_type"] == "float16",
             verbose=None,
+            sample_len=options.max_new_tokens,
         )
         raw = iter([
             RawSegment(float(s["start"]), float(s["end"]), s["text"].strip(), s.get("avg_logprob"),
