@@ -100,8 +100,8 @@ def test_user_word_file_reaches_the_decoder(tmp_path):
 
 
 def test_safer_retry_options_drop_context_and_prompt():
-    options = DecodeOptions(language="zh", initial_prompt="减免", hotwords="停催").safer()
-    assert options.temperature == (0.0,) and not options.condition_on_previous_text
+    options = DecodeOptions(language="zh", beam_size=1, initial_prompt="减免", hotwords="停催").safer()
+    assert options.temperature == (0.0,) and not options.condition_on_previous_text and options.beam_size == 5
     assert options.initial_prompt is None and options.hotwords is None and options.language == "zh"
 
 

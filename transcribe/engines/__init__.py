@@ -43,13 +43,14 @@ class DecodeOptions:
     max_new_tokens: int | None = None  # a cap for short retries: a loop over near-silence runs to 224 tokens
 
     def safer(self) -> "DecodeOptions":
-        """The retry settings: greedy-free beam at temperature 0, no context, no prompt.
+        """The retry settings: beam search (at least 5) at temperature 0, no context, no prompt.
 
         Conditioning on earlier text and sampling at higher temperatures are what
         feed repetition loops and invented text; a prompt can make Whisper skip speech.
+        The first pass may be greedy for speed; the retry of a few seconds can afford a beam.
         """
-        return DecodeOptions(self.language, self.beam_size, (0.0,), False, None, None, self.word_timestamps,
-                             self.max_new_tokens)
+        return DecodeOptions(self.language, max(self.beam_size, 5), (0.0,), False, None, None,
+                             self.word_timestamps, self.max_new_tokens)
 
     def as_dict(self) -> dict[str, Any]:
         return {
