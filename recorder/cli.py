@@ -218,3 +218,9 @@ def retry(ctx: click.Context, evidence_id: int | None, retry_all: bool) -> None:
         with db.conn:
             db.conn.execute("DELETE FROM intake_problems")
     click.echo(f"queued {count} job(s) again; run `recorder watch --once` to process them")
+
+
+# Each area keeps its commands in its own module (docs/architecture.md) and registers them here.
+from recorder.cli_transcribe import transcribe  # noqa: E402
+
+cli.add_command(transcribe)
