@@ -616,7 +616,11 @@ def _resolve_ymd(slots: dict, today: date, past: bool, weekday: int | None = Non
         else:
             month = value
     if "edge" in slots:
-        return _resolve_edge(slots["edge"], year, month, today), "day", None
+        day = _resolve_edge(slots["edge"], year, month, today)
+        if day < today and not past and not slots.keys() & {"year", "month"}:
+            unit = slots["edge"][0]  # 月初 said on the 13th: the start of next month
+            day = _resolve_edge(slots["edge"], *_next_unit(unit, today), today)
+        return day, "day", None
     if "ordinal" in slots and month:
         return _nth_weekday(year, month, *slots["ordinal"], today, past), "day", None
     day = slots.get("day")
@@ -632,6 +636,13 @@ def _resolve_ymd(slots: dict, today: date, past: bool, weekday: int | None = Non
     if day is None:
         return date(year, month, 1), "month", None
     return date(year, month, day), "day", None
+
+
+def _next_unit(unit: str, today: date) -> tuple[int, int | None]:
+    if unit == "year":
+        return today.year + 1, None
+    nxt = _add_months(today.replace(day=1), 1)
+    return nxt.year, nxt.month
 
 
 def _resolve_edge(edge: tuple[str, str], year: int | None, month: int | None, today: date) -> date:
@@ -732,6 +743,39 @@ def _resolve_workdays(way: str, n: int, ref: datetime) -> Resolved:
     return datetime.combine(back, time(0), ref.tzinfo), None, "day"
 
 
+# --- ranges ----------------------------------------------------------------------------------
+
+_RANGE_GAP = re.compile(r"\s*(?:到|至|~|～|-|—|–|－|to|until|till|and)\s*", re.IGNORECASE)
+_RANGE_FROM = re.compile(r"(?:从|由|自|from|between)\s*$", re.IGNORECASE)
+
+
+def _join_ranges(found: list[tuple[int, int, dict, Resolved]], folded: str, ref: datetime):
+    """8月20日至8月25日, 9点到10点, from Monday to Friday → one interval.
+
+    A second end that would fall before the first is resolved again against the first (so
+    9点到10点 said at 10:30 is 21:00–22:00). A clock time ends the range at that moment
+    (到10点: until ten); a day or longer ends it after that unit (至8月25日: through the 25th).
+    """
+    out: list[tuple[int, int, dict, Resolved]] = []
+    for item in found:
+        if out and _RANGE_GAP.fullmatch(folded[out[-1][1]:item[0]]):
+            first = out[-1]
+            value, _, grain = first[3]
+            second = item[3]
+            if second[0] < value:  # Monday to Friday said on a Tuesday: the Friday after
+                try:
+                    second = _resolve(item[2], value, past=False)
+                except (ValueError, OverflowError):
+                    second = None
+            if second is not None and second[0] >= value:
+                end_value = second[1] or (second[0] if second[2] in ("second", "minute", "hour")
+                                          else _grain_end(second[0], second[2]))
+                out[-1] = (first[0], item[1], first[2], (value, end_value, grain))
+                continue
+        out.append(item)
+    return out
+
+
 # --- public ----------------------------------------------------------------------------------
 
 
@@ -740,7 +784,7 @@ def find_dates(text: str, ref: datetime) -> list[DateMatch]:
     if not text:
         return []
     folded = fold(text)
-    out = []
+    found = []
     for group in _groups(_scan(folded), folded):
         slots: dict = {}
         for atom in group:
@@ -750,9 +794,12 @@ def find_dates(text: str, ref: datetime) -> list[DateMatch]:
             resolved = _resolve(slots, ref, _past_context(folded, start, end))
         except (ValueError, OverflowError):
             resolved = None
-        if resolved is None:
-            continue
-        value, end_value, grain = resolved
+        if resolved is not None:
+            found.append((start, end, slots, resolved))
+    out = []
+    for start, end, _, (value, end_value, grain) in _join_ranges(found, folded, ref):
+        if _RANGE_FROM.search(folded[max(0, start - 8):start]) and end_value is not None:
+            start = _RANGE_FROM.search(folded[max(0, start - 8):start]).start() + max(0, start - 8)
         past = (end_value or _grain_end(value, grain)) <= ref
         out.append(DateMatch(text[start:end], start, end, value, grain, end_value, past))
     return out

@@ -1,0 +1,100 @@
+"""Amounts of money as they come up in a debt negotiation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.money import find_amounts, fold, parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency", "span"),
+    [
+        ("本期应还1,250.50元", 1250.5, "CNY", "1,250.50元"),
+        ("¥8,600", 8600, "CNY", "¥8,600"),
+        ("￥8,600", 8600, "CNY", "￥8,600"),
+        ("三千五百元", 3500, "CNY", "三千五百元"),
+        ("一万二", 12000, "CNY", "一万二"),
+        ("两千五", 2500, "CNY", "两千五"),
+        ("三点五万", 35000, "CNY", "三点五万"),
+        ("3.5万", 35000, "CNY", "3.5万"),
+        ("先还五千", 5000, "CNY", "五千"),
+        ("我今天先还2000", 2000, "CNY", "2000"),
+        ("三块五", 3.5, "CNY", "三块五"),
+        ("两毛五", 0.25, "CNY", "两毛五"),
+        ("八角", 0.8, "CNY", "八角"),
+        ("人民币2000元", 2000, "CNY", "人民币2000元"),
+        ("RMB 2,000", 2000, "CNY", "RMB 2,000"),
+        ("2000块钱", 2000, "CNY", "2000块钱"),
+        ("減免違約金伍佰元", 500, "CNY", "伍佰元"),
+        ("I can pay 2000 by Friday", 2000, "CNY", "2000"),
+        ("$500", 500, "USD", "$500"),
+        ("300 dollars", 300, "USD", "300 dollars"),
+        ("港币3.14", 3.14, "HKD", "港币3.14"),
+    ],
+)
+def test_amounts(text: str, value: float, currency: str, span: str) -> None:
+    found = find_amounts(text)
+    assert len(found) == 1, found
+    amount = found[0]
+    assert (amount.value, amount.currency, amount.text) == (pytest.approx(value), currency, span)
+    assert text[amount.start:amount.end] == amount.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "年化利率8.2%",  # a percentage is not an amount
+        "百分之五的罚息",
+        "8.20之前还",  # a date
+        "8月20号还款",
+        "请打13800138000",  # a phone number
+        "还两期",  # installments, not money
+        "十分感谢",  # 十分 = very
+        "五分钟后回电",
+        "下午三点五分",
+        "一个半小时",
+        "2000年",
+        "",
+    ],
+)
+def test_not_amounts(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+def test_several_amounts_in_order() -> None:
+    text = "欠款一万二，减免罚息800元后，分三期每期3,733.33元"
+    assert [(a.text, a.value) for a in find_amounts(text)] == [
+        ("一万二", 12000), ("800元", 800), ("3,733.33元", 3733.33)]
+
+
+def test_parse_number() -> None:
+    assert parse_number("一万零二百") == 10200
+    assert parse_number("1,250.50") == 1250.5
+    assert parse_number("三点五万") == 35000
+    assert parse_number("二零二四") == 2024
+    assert parse_number("abc") is None
+
+
+def test_fold_keeps_length() -> None:
+    text = "還款１２３元，週一"
+    assert len(fold(text)) == len(text)
+    assert fold(text) == "还款123元,周一"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("一二两三五十百千万亿点元块毛角分还款钱¥$%.,0123456789 个半号月")),
+               max_size=24))
+def test_never_crashes_and_spans_point_into_text(text: str) -> None:
+    for amount in find_amounts(text):
+        assert text[amount.start:amount.end] == amount.text
+        assert amount.value >= 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=40))
+def test_never_crashes_on_any_text(text: str) -> None:
+    for amount in find_amounts(text):
+        assert text[amount.start:amount.end] == amount.text

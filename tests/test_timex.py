@@ -1,0 +1,175 @@
+"""Dates and times as they come up in a debt negotiation, resolved against when they were said."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.holidays import add_workdays, is_workday, workday_table_covers
+from store.timex import DateMatch, find_dates
+
+# Tuesday 2024-08-13, 10:30 in Shanghai
+REF = datetime(2024, 8, 13, 10, 30, tzinfo=timezone(timedelta(hours=8)))
+
+
+def one(text: str, ref: datetime = REF) -> DateMatch:
+    found = find_dates(text, ref)
+    assert len(found) == 1, (text, found)
+    return found[0]
+
+
+def day_of(text: str, ref: datetime = REF) -> date:
+    return one(text, ref).value.date()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年8月20日", date(2024, 8, 20)),
+        ("8月20号", date(2024, 8, 20)),
+        ("8.20", date(2024, 8, 20)),
+        ("8.20号", date(2024, 8, 20)),
+        ("2024-08-20", date(2024, 8, 20)),
+        ("2024/8/20", date(2024, 8, 20)),
+        ("八月二十号", date(2024, 8, 20)),
+        ("二〇二四年八月二十日", date(2024, 8, 20)),
+        ("今天", date(2024, 8, 13)),
+        ("明天", date(2024, 8, 14)),
+        ("后天", date(2024, 8, 15)),
+        ("下周一", date(2024, 8, 19)),
+        ("这周五", date(2024, 8, 16)),
+        ("下个月15号", date(2024, 9, 15)),
+        ("月底", date(2024, 8, 31)),
+        ("月初", date(2024, 9, 1)),  # the start of this month has passed: next month's
+        ("年底", date(2024, 12, 31)),
+        ("下个月底", date(2024, 9, 30)),
+        ("20号", date(2024, 8, 20)),
+        ("5号", date(2024, 9, 5)),  # the 5th has passed this month
+        ("8月5号", date(2025, 8, 5)),  # a bare date that passed means next year's
+        ("国庆节", date(2024, 10, 1)),
+        ("tomorrow", date(2024, 8, 14)),
+        ("next Monday", date(2024, 8, 19)),
+        ("by August 20", date(2024, 8, 20)),
+        ("on 20 August 2024", date(2024, 8, 20)),
+        ("end of the month", date(2024, 8, 31)),
+    ],
+)
+def test_days(text: str, expected: date) -> None:
+    assert day_of(text) == expected
+
+
+def test_span_points_into_the_original_text() -> None:
+    text = "客服说我们会在8月20号之前帮您减免"
+    match = one(text)
+    assert text[match.start:match.end] == match.text == "8月20号"
+    assert match.grain == "day" and not match.past
+    assert match.due == datetime(2024, 8, 20, 23, 59, 59, tzinfo=REF.tzinfo)
+
+
+def test_traditional_chinese_keeps_original_offsets() -> None:
+    text = "請您在下週一之前還款，我們會在三個工作日內停止催收"
+    found = find_dates(text, REF)
+    assert [m.text for m in found] == ["下週一", "三個工作日內"]
+    assert all(text[m.start:m.end] == m.text for m in found)
+    assert found[0].value.date() == date(2024, 8, 19)
+
+
+def test_time_of_day() -> None:
+    match = one("明天下午三点")
+    assert match.value == datetime(2024, 8, 14, 15, 0, tzinfo=REF.tzinfo)
+    assert match.grain == "hour"
+    assert one("下午三点半给您回电").value.time().isoformat() == "15:30:00"
+    assert one("tomorrow at 3pm").value == datetime(2024, 8, 14, 15, tzinfo=REF.tzinfo)
+    assert one("晚上8点").value.hour == 20
+    # a bare clock time is the next one: at 10:30, 三点 is 15:00 today
+    assert one("三点").value == datetime(2024, 8, 13, 15, tzinfo=REF.tzinfo)
+
+
+def test_weeks_run_monday_to_sunday() -> None:
+    # said on Tuesday: 下周三 is Wednesday of next week, not tomorrow
+    assert day_of("下周三") == date(2024, 8, 21)
+    assert day_of("周三") == date(2024, 8, 14)  # a bare weekday: the next one
+    assert day_of("上周五") == date(2024, 8, 9)
+    week = one("下周")
+    assert week.grain == "week" and week.value.date() == date(2024, 8, 19)
+
+
+def test_words_that_point_to_the_past() -> None:
+    assert day_of("上次周五") == date(2024, 8, 9)
+    assert day_of("之前说好的8月5号") == date(2024, 8, 5)
+    assert one("之前说好的8月5号").past
+    assert one("昨天").past
+    assert day_of("上周五我已经还了") == date(2024, 8, 9)
+    # 之前 after a date is a deadline, not the past
+    deadline = one("8月20号之前还两千")
+    assert deadline.value.date() == date(2024, 8, 20) and not deadline.past
+
+
+def test_within_and_after() -> None:
+    within = one("两周内")
+    assert within.value.date() == REF.date()
+    assert within.due.date() == date(2024, 8, 27)
+    later = one("三个月后")
+    assert later.grain == "month"
+    assert later.due.date() == date(2024, 11, 30)
+    assert one("in 3 days").value.date() == date(2024, 8, 16)
+
+
+def test_working_days_skip_national_day_2024() -> None:
+    # 2024: 10-01..10-07 off; Sunday 09-29 and Saturday 10-12 are make-up working days
+    saturday = datetime(2024, 9, 28, 15, 0)
+    match = one("我们三个工作日内给您处理", saturday)
+    assert match.value.date() == date(2024, 9, 28)
+    assert match.due.date() == date(2024, 10, 8)  # 09-29 (make-up Sunday), 09-30, 10-08
+    assert one("三个工作日内", datetime(2024, 9, 29, 9)).due.date() == date(2024, 10, 9)
+    english = one("within 3 working days", saturday)
+    assert english.due.date() == date(2024, 10, 8)
+
+
+def test_working_days_fall_back_to_weekdays_beyond_the_table() -> None:
+    far = date(2099, 6, 5)  # a Friday
+    assert not workday_table_covers(far)
+    assert add_workdays(far, 1) == date(2099, 6, 8)
+    assert is_workday(date(2024, 9, 29)) and not is_workday(date(2024, 10, 2))
+
+
+def test_ranges() -> None:
+    span = one("8月20日至8月25日")
+    assert span.value.date() == date(2024, 8, 20)
+    assert span.end_value.date() == date(2024, 8, 26)
+    assert span.due.date() == date(2024, 8, 25)
+    clock = one("9点到10点")
+    assert (clock.value.hour, clock.end_value.hour) == (21, 22)  # 9 a.m. has passed at 10:30
+    assert one("from Monday to Friday").end_value.date() == date(2024, 8, 24)
+
+
+@pytest.mark.parametrize(
+    "text", ["利率8.2%", "快一点还款", "有两点要说明", "三点五万", "电话13800138000", "第3期", ""]
+)
+def test_not_dates(text: str) -> None:
+    assert find_dates(text, REF) == []
+
+
+def test_naive_reference_gives_naive_values() -> None:
+    naive = datetime(2024, 8, 13, 10, 30)
+    assert one("明天", naive).value == datetime(2024, 8, 14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("今明后天下周一二三四五六日月号点半年底初工作内前个到至.:/0123456789 上次还款两万")),
+               max_size=24))
+def test_never_crashes_and_spans_point_into_text(text: str) -> None:
+    for match in find_dates(text, REF):
+        assert text[match.start:match.end] == match.text
+        assert match.grain in ("second", "minute", "hour", "day", "week", "month", "quarter", "year")
+        assert match.end_value is None or match.end_value > match.value
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=40))
+def test_never_crashes_on_any_text(text: str) -> None:
+    for match in find_dates(text, REF):
+        assert text[match.start:match.end] == match.text
