@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from store.holidays import FIXED_FESTIVALS, add_workdays, is_workday
+from store.holidays import FESTIVALS, add_workdays, festival_date, is_workday
 from store.money import CN_NUM, fold, parse_number
 
 GRAINS = ("second", "minute", "hour", "day", "week", "month", "quarter", "year")
@@ -186,7 +186,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("md_slash", r"(?<![\d/.])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/%])"),
     ("md_dot", r"(?<![\d.¥$])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?P<hao>[日号])?"
                r"(?![\d%‰万千百亿元块倍折分角毛美港欧英]|\.\d|\s?(?:%|元|块|rmb|usd|k\b))"),
-    ("festival", "|".join(f"(?:{pat})" for pat, _ in FIXED_FESTIVALS)),
+    ("festival", "|".join(f"(?:{pat})" for pat, _ in FESTIVALS)),
     ("year", r"(?P<y>\d{4}|[零〇一二三四五六七八九]{4})年|(?P<y2>\d{2})年(?=\d{1,2}月)|"
              r"(?P<yrel>前年|去年|上年|今年|这一年|本年|明年|下年|后年|"
              r"last year|this year|next year)"),
@@ -283,12 +283,12 @@ def _h_en_date(g: dict, m: re.Match[str], folded: str) -> dict | None:
     return {"date": (int(year) if year else None, month, day)}
 
 
-def _h_festival(g: dict, m: re.Match[str], folded: str) -> dict:
+def _h_festival(g: dict, m: re.Match[str], folded: str) -> dict | None:
     text = m.group(0).lower()
-    for pat, md in FIXED_FESTIVALS:
+    for pat, festival in FESTIVALS:
         if re.fullmatch(pat, text):
-            return {"festival": md}
-    return {"festival": FIXED_FESTIVALS[0][1]}
+            return {"festival": festival}
+    return None
 
 
 _YEAR_REL = {"前年": -2, "去年": -1, "上年": -1, "last year": -1, "今年": 0, "这一年": 0, "本年": 0,
@@ -551,10 +551,7 @@ def _resolve_day(slots: dict, ref: datetime, past: bool):
             return _next_md(month, day, today, past, weekday), "day", None
         return date(year, month, day), "day", None
     if "festival" in slots:
-        month, day = slots["festival"]
-        if "year" in slots:
-            return date(_year(slots["year"], today), month, day), "day", None
-        return _next_md(month, day, today, past, None), "day", None
+        return _festival(slots, today, past), "day", None
     if "dayrel" in slots:
         return today + timedelta(days=slots["dayrel"]), "day", None
     if slots.keys() & {"year", "month", "day", "edge"}:
@@ -562,6 +559,16 @@ def _resolve_day(slots: dict, ref: datetime, past: bool):
     if "week" in slots:
         return _resolve_week(*slots["week"], ref, past)
     return None, "day", None
+
+
+def _festival(slots: dict, today: date, past: bool) -> date:
+    """A festival in the named year, else its next (or, after past words, latest) date."""
+    if "year" in slots:
+        return festival_date(slots["festival"], _year(slots["year"], today))
+    days = [festival_date(slots["festival"], today.year + k) for k in (-1, 0, 1)]
+    if past:
+        return max(d for d in days if d <= today)
+    return min(d for d in days if d >= today)
 
 
 def _year(spec: tuple[str, int], today: date) -> int:

@@ -173,3 +173,19 @@ def test_never_crashes_and_spans_point_into_text(text: str) -> None:
 def test_never_crashes_on_any_text(text: str) -> None:
     for match in find_dates(text, REF):
         assert text[match.start:match.end] == match.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("春节前还清", date(2025, 1, 29)),  # lunar new year 2025
+        ("中秋节之前", date(2024, 9, 17)),
+        ("端午节", date(2025, 5, 31)),
+        ("除夕", date(2025, 1, 28)),
+        ("2025年春节", date(2025, 1, 29)),
+        ("去年春节", date(2023, 1, 22)),
+        ("國慶節後", date(2024, 10, 1)),
+    ],
+)
+def test_festivals(text: str, expected: date) -> None:
+    assert day_of(text) == expected
