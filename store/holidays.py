@@ -71,7 +71,8 @@ FESTIVALS: list[tuple[str, Festival]] = [
     (r"澳门回归纪念日", ("solar", (12, 20))),
     (r"平安夜|christmas eve", ("solar", (12, 24))),
     (r"圣诞节|圣诞|christmas", ("solar", (12, 25))),
-    (r"春节|农历新年|新春|大年初一|正月初一|正月正时|正月朔日|chinese new year|spring festival",
+    (r"春节|农历新年|新春|大年初一|正月初一|正月正时|正月朔日|chinese new year|spring festival|"
+     r"过年|(?<![\d零〇一二三四五六七八九十两今明去前后上下本这每半个])年(?=前|后|以前|以后|之前|之后)",
      ("lunar", (1, 1))),
     (r"元宵节|元宵|正月十五|上元节", ("lunar", (1, 15))),
     (r"端午节|端午|端阳节|端阳|dragon boat festival", ("lunar", (5, 5))),

@@ -257,8 +257,10 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
         num = m.group("num")
         if _followed_badly(folded, m.end("num")) or _PHONE.fullmatch(num.replace(",", "")):
             continue
+        if re.match(r"[半些下点遍会直部]", folded[m.end("num"):m.end("num") + 1]):
+            continue  # 还一半, 还一些, 还一下
         value = parse_number(num)
-        if value is not None and value > 0:
+        if value is not None and value >= 10:
             found.append((m.start("num"), m.end("num"), value, "CNY"))
     return found
 

@@ -187,17 +187,17 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("md_dot", r"(?<![\d.¥$])(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?P<hao>[日号])?"
                r"(?![\d%‰万千百亿元块倍折分角毛美港欧英]|\.\d|\s?(?:%|元|块|rmb|usd|k\b))"),
     ("festival", "|".join(f"(?:{pat})" for pat, _ in FESTIVALS)),
-    ("year", r"(?P<y>\d{4}|[零〇一二三四五六七八九]{4})年|(?P<y2>\d{2})年(?=\d{1,2}月)|"
+    ("year", r"(?P<y>\d{4}|[零〇一二三四五六七八九]{4})\s?年|(?P<y2>\d{2})年(?=\d{1,2}月)|"
              r"(?P<yrel>前年|去年|上年|今年|这一年|本年|明年|下年|后年|"
              r"last year|this year|next year)"),
     ("month_rel", r"(?P<mrel>上个?月|下个?月|这个?月|本月|今个月|当月|"
                   r"last month|this month|next month)"),
-    ("month", rf"(?P<m>{_N})月份?"
+    ("month", rf"(?P<m>{_N})\s?月份?"
               rf"(?:(?:的)?第(?P<ord>{_N})个{_WEEK}(?P<owd>[一二三四五六日天]))?"),
     ("edge", rf"(?:(?P<erel>上个?|下个?|这个?|本|今个)|(?P<em>{_N})|(?P<ey>今|明|去))?"
              r"(?P<edge>月底|月末|月初|月中|年底|年末|年初|年中)|(?<![a-z])(?P<en_edge>(?:the )?"
              r"(?:end|beginning|start|middle) of (?:the |this |(?P<en_next>next) )?(?P<en_unit>month|year))"),
-    ("day", rf"(?P<d>{_N})[日号]|(?<=月)(?P<d2>{_N})(?![\d{CN_NUM}点时:万千元块个])"),
+    ("day", rf"(?P<d>{_N})\s?[日号]|(?<=月)\s?(?P<d2>{_N})(?![\d{CN_NUM}点时:万千元块个]|\s?[日号])"),
     ("week", rf"(?<![a-z])(?P<wrel>上上|上|下下|下|这|本|今个|今|this|next|last|coming)?(?P<wsep>个|一|\s)?"
              rf"(?:{_WEEK}|週|week\b)(?P<wd>[一二三四五六日天]|末)?(?!期|年|岁)"),
     ("en_weekday", r"(?<![a-z])(?:(?P<wrel>this|next|last|coming)\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)"
@@ -210,7 +210,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("part", r"(?<![a-z])(?:" + _alt(_PARTS) + r")"),
     ("clock", r"(?<![\d.:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s?(?P<ap>a\.?m\.?|p\.?m\.?|a|p)?(?![\da-z])|"
               r"(?<![\d.:])(?P<h2>\d{1,2})\s?(?P<ap2>a\.?m\.?|p\.?m\.?)(?![a-z])|"
-              rf"(?P<h3>{_N})(?:点钟|点|时)(?:(?P<half>半)|(?P<q>一刻|三刻)|(?P<zero>零)?(?P<mi3>{_N})(?P<fen>分)?|"
+              rf"(?P<h3>{_N})\s?(?:点钟|点|时)(?:(?P<half>半)|(?P<q>一刻|三刻)|(?P<zero>零)?(?P<mi3>{_N})(?P<fen>分)?|"
               rf"[踏搭](?P<zi>{_N})|(?P<zi2>{_N})个字|(?P<halfz>[踏搭]半))?"),
     ("duration", rf"(?<![a-z])(?P<pre>上|(?<![之以提目当从])前|下|(?<![然之以最落背])后|过去|未来|最近|接下来的?|"
                  r"next|past|last|within|in)?\s?"
@@ -268,6 +268,8 @@ def _h_date(g: dict, m: re.Match[str], folded: str) -> dict | None:
         if len(g["d"]) < 2 and "hao" not in g:
             return None
     month, day = int(g["m"]), int(g["d"])
+    if month > 12 and day <= 12 and g["_kind"] in ("mdy", "md_slash"):
+        month, day = day, month  # 20/08/2024: day first
     year = _year_of(g["y"]) if "y" in g else None
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
@@ -284,9 +286,9 @@ def _h_en_date(g: dict, m: re.Match[str], folded: str) -> dict | None:
 
 
 def _h_festival(g: dict, m: re.Match[str], folded: str) -> dict | None:
-    text = m.group(0).lower()
     for pat, festival in FESTIVALS:
-        if re.fullmatch(pat, text):
+        own = re.compile(pat, re.IGNORECASE).match(folded, m.start())
+        if own and own.end() == m.end():
             return {"festival": festival}
     return None
 
@@ -458,6 +460,8 @@ def _duration_count(g: dict) -> float | None:
     half = 0.5 if g.get("half") else 0.0
     if not text:
         return half or None
+    if len(text) == 2 and all(c in "一二两三四五六七八九" for c in text):
+        text = max(text, key=lambda c: parse_number(c) or 0)  # 两三天: "two or three", so three
     value = _en_num(text) if text.isascii() else parse_number(text)
     if value is None or value <= 0 or value > 1000:
         return None

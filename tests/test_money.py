@@ -98,3 +98,8 @@ def test_never_crashes_and_spans_point_into_text(text: str) -> None:
 def test_never_crashes_on_any_text(text: str) -> None:
     for amount in find_amounts(text):
         assert text[amount.start:amount.end] == amount.text
+
+
+def test_paying_a_part_is_not_an_amount() -> None:
+    assert find_amounts("二十号我先还一半") == []
+    assert [a.value for a in find_amounts("我 8 月 20 号 还 两千 块")] == [2000]

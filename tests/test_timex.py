@@ -189,3 +189,10 @@ def test_never_crashes_on_any_text(text: str) -> None:
 )
 def test_festivals(text: str, expected: date) -> None:
     assert day_of(text) == expected
+
+
+def test_speech_recognition_spacing_and_approximate_counts() -> None:
+    assert one("我 8 月 20 号 还 两千 块").value.date() == date(2024, 8, 20)
+    assert one("两三天内").due.date() == date(2024, 8, 16)  # "two or three days": three
+    assert day_of("年前一定还清") == date(2025, 1, 29)  # 年前: before the lunar new year
+    assert day_of("20/08/2024") == date(2024, 8, 20)  # day first when the month cannot be 20
