@@ -190,6 +190,8 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("year", r"(?P<y>\d{4}|[零〇一二三四五六七八九]{4})\s?年|(?P<y2>\d{2})年(?=\d{1,2}月)|"
              r"(?P<yrel>前年|去年|上年|今年|这一年|本年|明年|下年|后年|"
              r"last year|this year|next year)"),
+    ("quarter", r"(?P<qrel>上个?|下个?|这个?|本)季度|第(?P<qn>[一二三四1-4])季度|(?<![a-z])q(?P<qn2>[1-4])\b|"
+                r"(?P<qen>last|this|next) quarter"),
     ("month_rel", r"(?P<mrel>上个?月|下个?月|这个?月|本月|今个月|当月|"
                   r"last month|this month|next month)"),
     ("month", rf"(?P<m>{_N})\s?月份?"
@@ -197,14 +199,15 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("edge", rf"(?:(?P<erel>上个?|下个?|这个?|本|今个)|(?P<em>{_N})|(?P<ey>今|明|去))?"
              r"(?P<edge>月底|月末|月初|月中|年底|年末|年初|年中)|(?<![a-z])(?P<en_edge>(?:the )?"
              r"(?:end|beginning|start|middle) of (?:the |this |(?P<en_next>next) )?(?P<en_unit>month|year))"),
-    ("day", rf"(?P<d>{_N})\s?[日号]|(?<=月)\s?(?P<d2>{_N})(?![\d{CN_NUM}点时:万千元块个]|\s?[日号])"),
+    ("day", rf"(?P<d>{_N})\s?[日号](?![线楼院门床位码机窗柜房车口])|(?<=月)\s?(?P<d2>{_N})(?![\d{CN_NUM}点时:万千元块个]|\s?[日号])"),
     ("week", rf"(?<![a-z])(?P<wrel>上上|上|下下|下|这|本|今个|今|this|next|last|coming)?(?P<wsep>个|一|\s)?"
-             rf"(?:{_WEEK}|週|week\b)(?P<wd>[一二三四五六日天]|末)?(?!期|年|岁)"),
+             rf"(?:{_WEEK}|週|week\b)(?P<wd>[一二三四五六日天]|末)?(?!期|年|岁|围|边|全|到|密|转|刊|报)"),
     ("en_weekday", r"(?<![a-z])(?:(?P<wrel>this|next|last|coming)\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)"
                    r"(?:day|sday|nesday|rsday|urday|s)?\b"),
     ("en_date", r"(?<![a-z])(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d>\d{1,2})"
                 r"(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                 r"(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s+(?P<y2>\d{4}))?\b"),
+    ("en_nth", r"(?<![a-z])the (?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
     ("dayword", r"(?<![a-z])(?:" + _alt(_DAY_WORDS) + r")|今晚|昨晚|明晚|今早|明早|今夜|明夜|昨夜"),
     ("now", r"(?<![a-z])(?:" + _NOW + r")(?![a-z])"),
     ("part", r"(?<![a-z])(?:" + _alt(_PARTS) + r")"),
@@ -309,13 +312,19 @@ def _month_rel(text: str) -> int:
     return -1 if text.startswith(("上", "last")) else 1 if text.startswith(("下", "next")) else 0
 
 
+def _h_quarter(g: dict, m: re.Match[str], folded: str) -> dict | None:
+    if "qrel" in g or "qen" in g:
+        return {"quarter": ("rel", _month_rel(g.get("qrel") or g["qen"]))}
+    return {"quarter": ("abs", _num(g.get("qn") or g["qn2"]))}
+
+
 def _h_month_rel(g: dict, m: re.Match[str], folded: str) -> dict:
     return {"month": ("rel", _month_rel(g["mrel"]))}
 
 
 def _h_month(g: dict, m: re.Match[str], folded: str) -> dict | None:
     month = _num(g["m"])
-    if month is None or not 1 <= month <= 12:
+    if month is None or not 1 <= month <= 12 or g["m"].startswith("两"):  # 两月: two months
         return None
     data: dict = {"month": ("abs", month)}
     if "ord" in g:
@@ -354,6 +363,9 @@ def _h_day(g: dict, m: re.Match[str], folded: str) -> dict | None:
 def _h_week(g: dict, m: re.Match[str], folded: str) -> dict | None:
     rel_word = (g.get("wrel") or "").lower()
     wd = g.get("wd")
+    if g["_kind"] == "en_weekday" and not rel_word and m.end() - m.start("wd") <= 4 \
+            and not folded[m.start("wd")].isupper():
+        return None  # "sat", "sun", "wed" are words; Sat, Sun, Wed are days
     if not rel_word and not wd:
         return None
     rel = {"上上": -2, "上": -1, "last": -1, "下下": 2, "下": 1, "next": 1, "coming": None}.get(rel_word, 0)
@@ -438,8 +450,9 @@ def _h_duration(g: dict, m: re.Match[str], folded: str) -> dict | None:
     if n is None:
         return None
     pre, suf = (g.get("pre") or "").lower(), (g.get("suf") or "").strip().lower()
-    if unit == "day" and unit_word == "日" and g.get("n", "").isdigit() and not pre:
-        return None  # 20日前 is "before the 20th"
+    if unit == "day" and unit_word == "日" and g.get("n", "").isdigit() and not pre \
+            and "内" not in (g.get("suf") or ""):
+        return None  # 20日前 is "before the 20th" (but 3日内 is "within three days")
     if unit == "month" and "cl" not in g and not pre and "half" not in g:
         return None  # 3月前: a month name, not three months
     if pre in ("上", "前", "过去", "最近", "past", "last") or suf in ("之前", "以前", "前", "ago"):
@@ -471,7 +484,7 @@ def _duration_count(g: dict) -> float | None:
 _HANDLERS = {
     "iso": _h_date, "mdy": _h_date, "md_slash": _h_date, "md_dot": _h_date,
     "en_date": _h_en_date, "festival": _h_festival, "year": _h_year, "month_rel": _h_month_rel,
-    "month": _h_month, "edge": _h_edge, "day": _h_day, "week": _h_week, "en_weekday": _h_week,
+    "quarter": _h_quarter, "month": _h_month, "edge": _h_edge, "day": _h_day, "en_nth": _h_day, "week": _h_week, "en_weekday": _h_week,
     "dayword": _h_dayword, "now": _h_now, "part": _h_part, "clock": _h_clock,
     "duration": _h_duration,
 }
@@ -490,6 +503,8 @@ def _compatible(slots: set[str], keys: set[str]) -> bool:
     if len(both & _DAYISH) > 1:
         return False
     if "dayrel" in both and both & {"year", "month", "week"}:
+        return False
+    if "quarter" in both and both - {"quarter", "year"}:
         return False
     if "date" in both and both & {"year", "month"}:
         return False
@@ -558,6 +573,8 @@ def _resolve_day(slots: dict, ref: datetime, past: bool):
         return _festival(slots, today, past), "day", None
     if "dayrel" in slots:
         return today + timedelta(days=slots["dayrel"]), "day", None
+    if "quarter" in slots:
+        return _quarter(slots, today), "quarter", None
     if slots.keys() & {"year", "month", "day", "edge"}:
         return _resolve_ymd(slots, today, past, weekday)
     if "week" in slots:
@@ -573,6 +590,15 @@ def _festival(slots: dict, today: date, past: bool) -> date:
     if past:
         return max(d for d in days if d <= today)
     return min(d for d in days if d >= today)
+
+
+def _quarter(slots: dict, today: date) -> date:
+    kind, value = slots["quarter"]
+    if kind == "rel":
+        start = today.replace(day=1, month=(today.month - 1) // 3 * 3 + 1)
+        return _add_months(start, 3 * value)
+    year = _year(slots["year"], today) if "year" in slots else today.year
+    return date(year, 3 * (value - 1) + 1, 1)
 
 
 def _year(spec: tuple[str, int], today: date) -> int:

@@ -196,3 +196,25 @@ def test_speech_recognition_spacing_and_approximate_counts() -> None:
     assert one("两三天内").due.date() == date(2024, 8, 16)  # "two or three days": three
     assert day_of("年前一定还清") == date(2025, 1, 29)  # 年前: before the lunar new year
     assert day_of("20/08/2024") == date(2024, 8, 20)  # day first when the month cannot be 20
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "grain"),
+    [
+        ("We will stop collection calls within 48 hours", datetime(2024, 8, 15, 10, 29, 59), "second"),
+        ("Please call us back tomorrow morning", datetime(2024, 8, 14, 11, 59, 59), "hour"),
+        ("Your payment is due on 08/20/2024", datetime(2024, 8, 20, 23, 59, 59), "day"),
+        ("I will pay by the 20th", datetime(2024, 8, 20, 23, 59, 59), "day"),
+        ("Sat 3pm", datetime(2024, 8, 17, 15, 0), "hour"),
+        ("下个季度", datetime(2024, 12, 31, 23, 59, 59), "quarter"),
+    ],
+)
+def test_due_moments(text: str, expected: datetime, grain: str) -> None:
+    match = one(text)
+    assert match.grain == grain
+    assert match.due == expected.replace(tzinfo=REF.tzinfo)
+
+
+@pytest.mark.parametrize("text", ["I sat down", "the sun", "坐5号线", "这周围", "两月", "工号"])
+def test_words_that_only_look_like_dates(text: str) -> None:
+    assert find_dates(text, REF) == []
