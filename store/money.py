@@ -143,7 +143,7 @@ _TAIL = rf"(?:{_JIAO}|(?P<half>半)|(?P<tail>{_SMALL})(?![\d{CN_NUM}]))"
 
 _AMOUNT_RE = re.compile(
     rf"(?:(?:{_PREFIX})\s?)?"
-    rf"(?P<num>{NUM})?\s?(?:{_SUFFIX}|(?P<ge>{_GE}))(?:{_TAIL})?",
+    rf"(?P<num>{NUM})?(?:多|来|余)?\s?(?:{_SUFFIX}|(?P<ge>{_GE}))(?:{_TAIL})?",
     re.IGNORECASE,
 )
 _PREFIX_ONLY_RE = re.compile(rf"(?:{_PREFIX})\s?(?P<num>{NUM})", re.IGNORECASE)
@@ -151,10 +151,18 @@ _JIAO_RE = re.compile(_JIAO)
 _FEN_RE = re.compile(rf"(?P<num>{NUM})\s?(?:分钱|分|仙)")
 _MULT_RE = re.compile(rf"(?P<num>(?:\d+(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_DIGITS}]+)?)[万千])"
                       rf"(?P<tail>[{CN_DIGITS}])?")
+# Words after which a bare number is a sum: paying verbs and the names of sums.
+_MONEY_CONTEXT = (
+    r"还款额|还款|还清|还|付款|付|支付|转账|转|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"
+    r"应还|待还|最低还款|金额|共计|合计|总计|一共|总共|余额|本金|利息|罚息|违约金|滞纳金|手续费|"
+    r"服务费|减免|优惠|少还|多还|退还|退款|补缴|"
+    r"(?:re)?pa(?:y|id|ying)|transfer(?:red)?|owe[sd]?|deposit(?:ed)?|balance|fee|total"
+)
 _PAY_RE = re.compile(
-    rf"(?:还款?|还清|付款?|支付|转账?|打款|交|缴|欠|借|首付|月供|每期|每月|结清|存|"
-    rf"(?:re)?pa(?:y|id|ying)|transfer(?:red)?|owe[sd]?|deposit(?:ed)?)"
-    rf"(?:了|上|给你们?|给我|你们|您|先|掉|to you|you|me|them|back)?\s?(?P<num>{NUM})",
+    rf"(?:{_MONEY_CONTEXT})"
+    rf"(?:\s?(?:了|上|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
+    rf"me|them|back))?"
+    rf"\s?(?P<num>{NUM})",
     re.IGNORECASE,
 )
 
@@ -257,8 +265,11 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
         num = m.group("num")
         if _followed_badly(folded, m.end("num")) or _PHONE.fullmatch(num.replace(",", "")):
             continue
-        if re.match(r"[半些下点遍会直部]", folded[m.end("num"):m.end("num") + 1]):
+        after = folded[m.end("num"):m.end("num") + 2]
+        if re.match(r"[半些下点遍会直部]", after):
             continue  # 还一半, 还一些, 还一下
+        if re.fullmatch(r"\d{1,2}\.\d{2}", num) and re.match(r"之?前|以|号|日|左右|$", after):
+            continue  # 还8.20之前: a date
         value = parse_number(num)
         if value is not None and value >= 10:
             found.append((m.start("num"), m.end("num"), value, "CNY"))

@@ -49,6 +49,7 @@ def test_amounts(text: str, value: float, currency: str, span: str) -> None:
         "年化利率8.2%",  # a percentage is not an amount
         "百分之五的罚息",
         "8.20之前还",  # a date
+        "还8.20之前",
         "8月20号还款",
         "请打13800138000",  # a phone number
         "还两期",  # installments, not money
@@ -103,3 +104,23 @@ def test_never_crashes_on_any_text(text: str) -> None:
 def test_paying_a_part_is_not_an_amount() -> None:
     assert find_amounts("二十号我先还一半") == []
     assert [a.value for a in find_amounts("我 8 月 20 号 还 两千 块")] == [2000]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("可以给您减免八百", 800),
+        ("罚息三百多块", 300),
+        ("最低还款额500", 500),
+        ("欠款金额为12,000", 12000),
+        ("the balance is 3000", 3000),
+        ("利息八百", 800),
+    ],
+)
+def test_bare_numbers_named_as_sums(text: str, value: float) -> None:
+    assert [a.value for a in find_amounts(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["减免50%的罚息", "还款3期", "手续费5%", "还款日是15号"])
+def test_sum_words_before_non_amounts(text: str) -> None:
+    assert find_amounts(text) == []
