@@ -58,7 +58,10 @@ class DateMatch:
             return self.end_value - timedelta(seconds=1)
         if self.grain in ("second", "minute", "hour"):
             return self.value
-        return _grain_end(self.value, self.grain) - timedelta(seconds=1)
+        try:
+            return _grain_end(self.value, self.grain) - timedelta(seconds=1)
+        except OverflowError:  # the last day of year 9999
+            return self.value.replace(hour=23, minute=59, second=59)
 
 
 # --- calendar helpers ------------------------------------------------------------------------
@@ -796,21 +799,27 @@ def _join_ranges(found: list[tuple[int, int, dict, Resolved]], folded: str, ref:
     out: list[tuple[int, int, dict, Resolved]] = []
     for item in found:
         if out and _RANGE_GAP.fullmatch(folded[out[-1][1]:item[0]]):
-            first = out[-1]
-            value, _, grain = first[3]
-            second = item[3]
-            if second[0] < value:  # Monday to Friday said on a Tuesday: the Friday after
-                try:
-                    second = _resolve(item[2], value, past=False)
-                except (ValueError, OverflowError):
-                    second = None
-            if second is not None and second[0] >= value:
-                end_value = second[1] or (second[0] if second[2] in ("second", "minute", "hour")
-                                          else _grain_end(second[0], second[2]))
-                out[-1] = (first[0], item[1], first[2], (value, end_value, grain))
+            try:
+                merged = _merge_range(out[-1], item)
+            except (ValueError, OverflowError):
+                merged = None
+            if merged is not None:
+                out[-1] = merged
                 continue
         out.append(item)
     return out
+
+
+def _merge_range(first: tuple, second: tuple) -> tuple | None:
+    value, _, grain = first[3]
+    end = second[3]
+    if end[0] < value:  # Monday to Friday said on a Tuesday: the Friday after
+        end = _resolve(second[2], value, past=False)
+    if end is None or end[0] < value:
+        return None
+    end_value = end[1] or (end[0] if end[2] in ("second", "minute", "hour")
+                           else _grain_end(end[0], end[2]))
+    return first[0], second[1], first[2], (value, end_value, grain)
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -837,6 +846,13 @@ def find_dates(text: str, ref: datetime) -> list[DateMatch]:
     for start, end, _, (value, end_value, grain) in _join_ranges(found, folded, ref):
         if _RANGE_FROM.search(folded[max(0, start - 8):start]) and end_value is not None:
             start = _RANGE_FROM.search(folded[max(0, start - 8):start]).start() + max(0, start - 8)
-        past = (end_value or _grain_end(value, grain)) <= ref
-        out.append(DateMatch(text[start:end], start, end, value, grain, end_value, past))
+        out.append(DateMatch(text[start:end], start, end, value, grain, end_value,
+                             _is_past(value, end_value, grain, ref)))
     return out
+
+
+def _is_past(value: datetime, end_value: datetime | None, grain: str, ref: datetime) -> bool:
+    try:
+        return (end_value or _grain_end(value, grain)) <= ref
+    except OverflowError:  # the end of 9999
+        return False

@@ -218,3 +218,8 @@ def test_due_moments(text: str, expected: datetime, grain: str) -> None:
 @pytest.mark.parametrize("text", ["I sat down", "the sun", "坐5号线", "这周围", "两月", "工号"])
 def test_words_that_only_look_like_dates(text: str) -> None:
     assert find_dates(text, REF) == []
+
+
+def test_the_end_of_the_calendar_does_not_crash() -> None:
+    found = find_dates("9999年12月31日之后三天", REF)
+    assert found[0].due == datetime(9999, 12, 31, 23, 59, 59, tzinfo=REF.tzinfo)
