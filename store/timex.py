@@ -147,8 +147,12 @@ _PM_PARTS = {"下午", "晏昼", "傍晚", "晚上", "夜里", "夜晚", "晚间
 _NOW = r"现在|此时|此刻|当前|目前|宜家|而家|依家|right now|now"
 _PAST_WORDS = re.compile(
     r"上次|上回|之前|以前|已经|早就|曾经|当时|那时|刚才|本来|原来|上周|上个月|去年|昨天|前天|"
-    r"\blast\b|\bago\b|\bpreviously\b|\balready\b|\bwas\b|\bwere\b|\bdid\b", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[。！？!?;；\n]")
+    r"\b(?:last|ago|previously|already|was|were|did|paid|called|sent|received)\b", re.IGNORECASE)
+# after the expression, in the same clause: a completed act (8月5号还了两千, paid on Monday)
+_PAST_AFTER = re.compile(
+    r"已经|已|(?:还|付|打|转|交|缴|说|办|给|发|收|来)过?了(?!就|再|才|的话)|"
+    r"\b(?:paid|called|sent|received|was|were|did|had)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[。！？!?;；,，\n]")
 
 
 def _num(text: str | None) -> int | None:
@@ -530,11 +534,15 @@ def _groups(atoms: list[Atom], folded: str) -> list[list[Atom]]:
 
 
 def _past_context(folded: str, start: int, end: int) -> bool:
-    """Do words before the expression (same clause) or 已经 right after it point to the past?"""
-    window = folded[max(0, start - 12):start]
-    cut = [m.end() for m in _CLAUSE_END.finditer(window)]
-    window = window[cut[-1]:] if cut else window
-    return bool(_PAST_WORDS.search(window)) or "已经" in folded[end:end + 4]
+    """Do words before the expression, or a completed act right after it, point to the past?
+
+    Both windows stop at the clause's end; 之前 *after* a date is a deadline, not the past.
+    """
+    before = folded[max(0, start - 12):start]
+    cut = [m.end() for m in _CLAUSE_END.finditer(before)]
+    before = before[cut[-1]:] if cut else before
+    after = _CLAUSE_END.split(folded[end:end + 8], maxsplit=1)[0]
+    return bool(_PAST_WORDS.search(before) or _PAST_AFTER.search(after))
 
 
 # --- resolution ------------------------------------------------------------------------------
@@ -732,9 +740,13 @@ def _resolve_clock(clock, part, day: date | None, ref: datetime, past: bool) -> 
         hour += 12
     elif part == "凌晨" and hour == 12:
         hour = 0
+    elif part in _PM_PARTS and hour == 12 and part not in ("下午", "晏昼", "afternoon"):
+        hour = 24  # 晚上12点: midnight
+    ambiguous = ampm is None and part is None and 1 <= hour <= 12
     if day is not None:
+        if ambiguous and hour <= 6:
+            hour += 12  # 明天三点: office hours, 15:00 (凌晨三点 says so when it is not)
         return _at(day, ref, hour, minute, second), None, grain
-    ambiguous = ampm is None and part is None and hour <= 12
     hours = [hour % 12, hour % 12 + 12] if ambiguous else [hour]
     moments = [_at(ref.date() + timedelta(days=k), ref, h, minute, second)
                for k in (-1, 0, 1) for h in hours]

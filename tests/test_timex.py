@@ -223,3 +223,17 @@ def test_words_that_only_look_like_dates(text: str) -> None:
 def test_the_end_of_the_calendar_does_not_crash() -> None:
     found = find_dates("9999年12月31日之后三天", REF)
     assert found[0].due == datetime(9999, 12, 31, 23, 59, 59, tzinfo=REF.tzinfo)
+
+
+def test_completed_acts_point_to_the_past() -> None:
+    assert day_of("8月5号还了两千") == date(2024, 8, 5)
+    assert day_of("I paid on Monday") == date(2024, 8, 12)
+    assert day_of("8月20号还了就行") == date(2024, 8, 20)  # a condition, not a report
+    assert day_of("Monday I will pay") == date(2024, 8, 19)
+
+
+def test_clock_hours_with_a_day() -> None:
+    assert one("明天三点").value.hour == 15  # office hours
+    assert one("明天八点").value.hour == 8
+    assert one("明天凌晨三点").value.hour == 3
+    assert one("晚上12点").value == datetime(2024, 8, 14, 0, 0, tzinfo=REF.tzinfo)
