@@ -34,6 +34,10 @@ class AmountMatch:
     value: float
     currency: str = "CNY"
 
+    def as_json(self) -> dict:
+        """The keys of `recorder extract --json`: text, value, currency."""
+        return {"text": self.text, "value": self.value, "currency": self.currency}
+
 
 # --- folding ---------------------------------------------------------------------------------
 

@@ -51,6 +51,11 @@ class DateMatch:
     end_value: datetime | None = None
     past: bool = False
 
+    def as_json(self) -> dict:
+        """The keys of `recorder extract --json`: text, value, grain, end (ISO strings)."""
+        return {"text": self.text, "value": self.value.isoformat(), "grain": self.grain,
+                "end": self.end_value.isoformat() if self.end_value else None}
+
     @property
     def due(self) -> datetime:
         """The last moment the expression allows: "by 8月20号" → 2024-08-20 23:59:59."""

@@ -124,3 +124,7 @@ def test_bare_numbers_named_as_sums(text: str, value: float) -> None:
 @pytest.mark.parametrize("text", ["减免50%的罚息", "还款3期", "手续费5%", "还款日是15号"])
 def test_sum_words_before_non_amounts(text: str) -> None:
     assert find_amounts(text) == []
+
+
+def test_json_keys_of_the_extract_command() -> None:
+    assert find_amounts("还2,000元")[0].as_json() == {"text": "2,000元", "value": 2000.0, "currency": "CNY"}

@@ -237,3 +237,9 @@ def test_clock_hours_with_a_day() -> None:
     assert one("明天八点").value.hour == 8
     assert one("明天凌晨三点").value.hour == 3
     assert one("晚上12点").value == datetime(2024, 8, 14, 0, 0, tzinfo=REF.tzinfo)
+
+
+def test_json_keys_of_the_extract_command() -> None:
+    assert one("两周内").as_json() == {
+        "text": "两周内", "value": "2024-08-13T00:00:00+08:00", "grain": "day",
+        "end": "2024-08-28T00:00:00+08:00"}
