@@ -130,7 +130,8 @@ _EN_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun
 _EN_MONTHS = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _EN_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+     "eleven", "twelve"])}
 _EN_NUMBERS.update({"a": 1, "an": 1, "couple of": 2, "a couple of": 2, "few": 3, "a few": 3})
 _DAY_WORDS = {
     "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "寻日": -1, "昨儿": -1,
@@ -211,27 +212,32 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("edge", rf"(?:(?P<erel>上个?|下个?|这个?|本|今个)|(?P<em>{_N})|(?P<ey>今|明|去))?"
              r"(?P<edge>月底|月末|月初|月中|年底|年末|年初|年中)|(?<![a-z])(?P<en_edge>(?:the )?"
              r"(?:end|beginning|start|middle) of (?:the |this |(?P<en_next>next) )?(?P<en_unit>month|year))"),
-    ("day", rf"(?P<d>{_N})\s?[日号](?![线楼院门床位码机窗柜房车口])|(?<=月)\s?(?P<d2>{_N})(?![\d{CN_NUM}点时:万千元块个]|\s?[日号])"),
+    ("day", rf"(?P<d>{_N})\s?[日号](?![线楼院门床位码机窗柜房车口])|"
+            rf"(?<=月)\s?(?P<d2>{_N})(?![\d{CN_NUM}点时:万千元块个]|\s?[日号])"),
     ("week", rf"(?<![a-z])(?P<wrel>上上|上|下下|下|这|本|今个|今|this|next|last|coming)?(?P<wsep>个|一|\s)?"
              rf"(?:{_WEEK}|週|week\b)(?P<wd>[一二三四五六日天]|末)?(?!期|年|岁|围|边|全|到|密|转|刊|报)"),
     ("en_weekday", r"(?<![a-z])(?:(?P<wrel>this|next|last|coming)\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)"
                    r"(?:day|sday|nesday|rsday|urday|s)?\b"),
-    ("en_date", r"(?<![a-z])(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d>\d{1,2})"
+    ("en_date", r"(?<![a-z])(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
+                r"(?P<d>\d{1,2})"
                 r"(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                 r"(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s+(?P<y2>\d{4}))?\b"),
     ("en_nth", r"(?<![a-z])the (?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
     ("dayword", r"(?<![a-z])(?:" + _alt(_DAY_WORDS) + r")|今晚|昨晚|明晚|今早|明早|今夜|明夜|昨夜"),
     ("now", r"(?<![a-z])(?:" + _NOW + r")(?![a-z])"),
     ("part", r"(?<![a-z])(?:" + _alt(_PARTS) + r")"),
-    ("clock", r"(?<![\d.:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s?(?P<ap>a\.?m\.?|p\.?m\.?|a|p)?(?![\da-z])|"
+    ("clock", r"(?<![\d.:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s?"
+              r"(?P<ap>a\.?m\.?|p\.?m\.?|a|p)?(?![\da-z])|"
               r"(?<![\d.:])(?P<h2>\d{1,2})\s?(?P<ap2>a\.?m\.?|p\.?m\.?)(?![a-z])|"
               rf"(?P<h3>{_N})\s?(?:点钟|点|时)(?:(?P<half>半)|(?P<q>一刻|三刻)|(?P<zero>零)?(?P<mi3>{_N})(?P<fen>分)?|"
               rf"[踏搭](?P<zi>{_N})|(?P<zi2>{_N})个字|(?P<halfz>[踏搭]半))?"),
-    ("duration", rf"(?<![a-z])(?P<pre>上|(?<![之以提目当从])前|下|(?<![然之以最落背])后|过去|未来|最近|接下来的?|"
+    ("duration", rf"(?<![a-z])(?P<pre>上|(?<![之以提目当从])前|下|(?<![然之以最落背])后|"
+                 r"过去|未来|最近|接下来的?|"
                  r"next|past|last|within|in)?\s?"
                  rf"(?P<n>{_N}|\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve)?"
                  rf"(?P<half>个半|半)?\s?(?P<cl>个)?\s?"
-                 r"(?P<u>秒钟?|分钟|小时|钟头|钟|天|日|周|週|星期|礼拜|月|年|工作日|working days?|business days?|"
+                 r"(?P<u>秒钟?|分钟|小时|钟头|钟|天|日|周|週|星期|礼拜|月|年|工作日|"
+                 r"working days?|business days?|"
                  r"seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
                  r"(?P<suf>之前|以前|前|之后|以后|后|过后|之内|以内|内|\s?ago|\s?later)?"),
 ]
@@ -412,9 +418,9 @@ def _h_part(g: dict, m: re.Match[str], folded: str) -> dict:
 
 
 def _h_clock(g: dict, m: re.Match[str], folded: str) -> dict | None:
-    if _MONEY_AFTER.match(folded, m.end()) or _MONEY_AFTER.match(folded, m.end() - 1):
-        if "h3" in g:
-            return None  # 三点五万 is money
+    money_after = _MONEY_AFTER.match(folded, m.end()) or _MONEY_AFTER.match(folded, m.end() - 1)
+    if money_after and "h3" in g:
+        return None  # 三点五万 is money
     ampm = (g.get("ap") or g.get("ap2") or "").lower()[:1] or None
     hour = _num(g.get("h") or g.get("h2") or g.get("h3"))
     minute, second, bare = 0, int(g.get("s", 0)), "h2" in g
@@ -496,7 +502,8 @@ def _duration_count(g: dict) -> float | None:
 _HANDLERS = {
     "iso": _h_date, "mdy": _h_date, "md_slash": _h_date, "md_dot": _h_date,
     "en_date": _h_en_date, "festival": _h_festival, "year": _h_year, "month_rel": _h_month_rel,
-    "quarter": _h_quarter, "month": _h_month, "edge": _h_edge, "day": _h_day, "en_nth": _h_day, "week": _h_week, "en_weekday": _h_week,
+    "quarter": _h_quarter, "month": _h_month, "edge": _h_edge, "day": _h_day, "en_nth": _h_day,
+    "week": _h_week, "en_weekday": _h_week,
     "dayword": _h_dayword, "now": _h_now, "part": _h_part, "clock": _h_clock,
     "duration": _h_duration,
 }
@@ -721,10 +728,8 @@ def _nth_weekday(year, month, n, weekday, today, past) -> date:
 def _next_day_of_month(day: int, today: date, past: bool, year: int | None) -> date:
     step = -1 if past else 1
     base = today.replace(day=1)
-    if (day >= today.day and not past) or (day <= today.day and past):
-        step_start = 0
-    else:
-        step_start = step
+    this_month = day <= today.day if past else day >= today.day
+    step_start = 0 if this_month else step
     for k in range(step_start, step_start + 12 * step, step):
         month_start = _add_months(base, k)
         if day <= _month_days(month_start.year, month_start.month):
@@ -739,9 +744,7 @@ def _resolve_clock(clock, part, day: date | None, ref: datetime, past: bool) -> 
         hour += 12
     elif ampm == "a" and hour == 12:
         hour = 0
-    elif part in _PM_PARTS and hour < 12:
-        hour += 12
-    elif part == "中午" and hour < 6:
+    elif (part in _PM_PARTS and hour < 12) or (part == "中午" and hour < 6):
         hour += 12
     elif part == "凌晨" and hour == 12:
         hour = 0
