@@ -208,6 +208,13 @@ def _preceded_by_percent(folded: str, start: int) -> bool:
     return folded[max(0, start - 3):start] in _PERCENT_BEFORE
 
 
+def _together(folded: str, m: re.Match[str]) -> bool:
+    """一块 alone is "together" (我们一块去) unless money follows: 一块钱, 一块五."""
+    if m.group("num") != "一" or not folded.startswith("块", m.end("num")) or m.end() - m.start() > 2:
+        return False
+    return not re.match(r"钱|$|[,，。.!！?？\s]", folded[m.end():m.end() + 1])
+
+
 def _whole_amounts(folded: str) -> list[tuple[int, int, float, str]]:
     found = []
     for m in _AMOUNT_RE.finditer(folded):
@@ -221,8 +228,9 @@ def _whole_amounts(folded: str) -> list[tuple[int, int, float, str]]:
             continue
         if m.group("ge") and _followed_badly(folded, m.end()):
             continue  # 一个半小时, 五个半月
-        end = m.end()
-        found.append((m.start(), end, base + _sub_units(m), _currency(m)))
+        if _together(folded, m):
+            continue
+        found.append((m.start(), m.end(), base + _sub_units(m), _currency(m)))
     for m in _PREFIX_ONLY_RE.finditer(folded):
         value = parse_number(m.group("num"))
         if value is not None and not _followed_badly(folded, m.end()):

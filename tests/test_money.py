@@ -57,6 +57,7 @@ def test_amounts(text: str, value: float, currency: str, span: str) -> None:
         "五分钟后回电",
         "下午三点五分",
         "一个半小时",
+        "我们一块去还",  # 一块 = together
         "2000年",
         "",
     ],
@@ -130,3 +131,9 @@ def test_sum_words_before_non_amounts(text: str) -> None:
 
 def test_json_keys_of_the_extract_command() -> None:
     assert find_amounts("还2,000元")[0].as_json() == {"text": "2,000元", "value": 2000.0, "currency": "CNY"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=30))
+def test_fold_never_changes_the_length(text: str) -> None:
+    assert len(fold(text)) == len(text)
