@@ -150,7 +150,7 @@ _PARTS = {
 }
 _PM_PARTS = {"下午", "晏昼", "傍晚", "晚上", "夜里", "夜晚", "晚间", "半夜", "深夜",
              "afternoon", "evening", "night", "tonight"}
-_NOW = r"现在|此时|此刻|当前|目前|宜家|而家|依家|right now|now"
+_NOW = r"现在|此时|此刻|当前|宜家|而家|依家|right now|now"
 _PAST_WORDS = re.compile(
     r"上次|上回|之前|以前|已经|早就|曾经|当时|那时|刚才|本来|原来|上周|上个月|去年|昨天|前天|"
     r"\b(?:last|ago|previously|already|was|were|did|paid|called|sent|received)\b", re.IGNORECASE)
@@ -210,7 +210,8 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("month", rf"(?P<m>{_N})\s?月份?"
               rf"(?:(?:的)?第(?P<ord>{_N})个{_WEEK}(?P<owd>[一二三四五六日天]))?"),
     ("edge", rf"(?:(?P<erel>上个?|下个?|这个?|本|今个)|(?P<em>{_N})|(?P<ey>今|明|去))?"
-             r"(?P<edge>月底|月末|月初|月中|年底|年末|年初|年中)|(?<![a-z])(?P<en_edge>(?:the )?"
+             r"(?:月?(?P<xun>上旬|中旬|下旬)|(?P<edge>月底|月末|月初|月中|年底|年末|年初|年中))|"
+             r"(?<![a-z])(?P<en_edge>(?:the )?"
              r"(?:end|beginning|start|middle) of (?:the |this |(?P<en_next>next) )?(?P<en_unit>month|year))"),
     ("day", rf"(?P<d>{_N})\s?[日号](?![线楼院门床位码机窗柜房车口])|"
             rf"(?<=月)\s?(?P<d2>{_N})(?![\d{CN_NUM}点时:万千元块个]|\s?[日号])"),
@@ -358,8 +359,11 @@ def _h_edge(g: dict, m: re.Match[str], folded: str) -> dict | None:
         if "en_next" in g:
             data[g["en_unit"].lower()] = ("rel", 1)
         return data
-    unit = "month" if g["edge"].startswith("月") else "year"
-    kind = {"底": "end", "末": "end", "初": "start", "中": "mid"}[g["edge"][1]]
+    if "xun" in g:  # a ten-day third of a month
+        unit, kind = "month", {"上": "xun1", "中": "xun2", "下": "xun3"}[g["xun"][0]]
+    else:
+        unit = "month" if g["edge"].startswith("月") else "year"
+        kind = {"底": "end", "末": "end", "初": "start", "中": "mid"}[g["edge"][1]]
     data = {"edge": (unit, kind)}
     if "erel" in g and unit == "month":
         data["month"] = ("rel", _month_rel(g["erel"]))
@@ -599,7 +603,7 @@ def _resolve_day(slots: dict, ref: datetime, past: bool):
     if "quarter" in slots:
         return _quarter(slots, today), "quarter", None
     if slots.keys() & {"year", "month", "day", "edge"}:
-        return _resolve_ymd(slots, today, past, weekday)
+        return _resolve_ymd(slots, ref, past, weekday)
     if "week" in slots:
         return _resolve_week(*slots["week"], ref, past)
     return None, "day", None
@@ -665,7 +669,8 @@ def _resolve_week(rel: int | None, day, ref: datetime, past: bool):
     return target, "day", None
 
 
-def _resolve_ymd(slots: dict, today: date, past: bool, weekday: int | None = None):
+def _resolve_ymd(slots: dict, ref: datetime, past: bool, weekday: int | None = None):
+    today = ref.date()
     year = _year(slots["year"], today) if "year" in slots else None
     month = None
     if "month" in slots:
@@ -676,11 +681,7 @@ def _resolve_ymd(slots: dict, today: date, past: bool, weekday: int | None = Non
         else:
             month = value
     if "edge" in slots:
-        day = _resolve_edge(slots["edge"], year, month, today)
-        if day < today and not past and not slots.keys() & {"year", "month"}:
-            unit = slots["edge"][0]  # 月初 said on the 13th: the start of next month
-            day = _resolve_edge(slots["edge"], *_next_unit(unit, today), today)
-        return day, "day", None
+        return _resolve_edge_slot(slots, year, month, ref, past)
     if "ordinal" in slots and month:
         return _nth_weekday(year, month, *slots["ordinal"], today, past), "day", None
     day = slots.get("day")
@@ -705,6 +706,26 @@ def _next_unit(unit: str, today: date) -> tuple[int, int | None]:
     return nxt.year, nxt.month
 
 
+def _resolve_edge_slot(slots: dict, year: int | None, month: int | None, ref: datetime, past: bool):
+    """月底, 下个月初, 年底, 9月中旬: a day, or for 旬 the ten days as an interval."""
+    edge, today = slots["edge"], ref.date()
+    day = _resolve_edge(edge, year, month, today)
+    if _edge_last_day(edge, day) < today and not past and not slots.keys() & {"year", "month"}:
+        day = _resolve_edge(edge, *_next_unit(edge[0], today), today)  # 月初 on the 13th: next month's
+    if not edge[1].startswith("xun"):
+        return day, "day", None
+    end = _edge_last_day(edge, day) + timedelta(days=1)
+    return None, "day", (_at(day, ref), _at(end, ref), "day")
+
+
+def _edge_last_day(edge: tuple[str, str], day: date) -> date:
+    if edge[1] in ("xun1", "xun2"):
+        return day + timedelta(days=9)
+    if edge[1] == "xun3":
+        return day.replace(day=_month_days(day.year, day.month))
+    return day
+
+
 def _resolve_edge(edge: tuple[str, str], year: int | None, month: int | None, today: date) -> date:
     unit, kind = edge
     if unit == "year":
@@ -715,7 +736,8 @@ def _resolve_edge(edge: tuple[str, str], year: int | None, month: int | None, to
     elif year is None:
         year = today.year if month >= today.month else today.year + 1
     last = _month_days(year, month)
-    return date(year, month, {"start": 1, "mid": 15, "end": last}[kind])
+    return date(year, month, {"start": 1, "mid": 15, "end": last, "xun1": 1, "xun2": 11,
+                              "xun3": 21}[kind])
 
 
 def _nth_weekday(year, month, n, weekday, today, past) -> date:

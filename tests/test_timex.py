@@ -245,3 +245,15 @@ def test_json_keys_of_the_extract_command() -> None:
     assert one("两周内").as_json() == {
         "text": "两周内", "value": "2024-08-13T00:00:00+08:00", "grain": "day",
         "end": "2024-08-28T00:00:00+08:00"}
+
+
+def test_ten_day_thirds_of_a_month() -> None:
+    mid = one("9月中旬前")
+    assert (mid.value.date(), mid.due.date()) == (date(2024, 9, 11), date(2024, 9, 20))
+    assert one("下旬").due.date() == date(2024, 8, 31)
+    assert one("上旬").value.date() == date(2024, 9, 1)  # the first third has passed
+
+
+@pytest.mark.parametrize("text", ["多年前", "几年前", "目前没办法", "这两天", "第二天", "天天催"])
+def test_vague_time_words_are_not_dates(text: str) -> None:
+    assert find_dates(text, REF) == []
