@@ -205,7 +205,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
              r"last year|this year|next year)"),
     ("quarter", r"(?P<qrel>上个?|下个?|这个?|本)季度|第(?P<qn>[一二三四1-4])季度|(?<![a-z])q(?P<qn2>[1-4])\b|"
                 r"(?P<qen>last|this|next) quarter"),
-    ("month_rel", r"(?P<mrel>上个?月|下个?月|这个?月|本月|今个月|当月|"
+    ("month_rel", r"(?P<mrel>上上个?月|下下个?月|上个?月|下个?月|这个?月|本月|今个月|当月|"
                   r"last month|this month|next month)"),
     ("month", rf"(?P<m>{_N})\s?月份?"
               rf"(?:(?:的)?第(?P<ord>{_N})个{_WEEK}(?P<owd>[一二三四五六日天]))?"),
@@ -224,7 +224,9 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
                 r"(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                 r"(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s+(?P<y2>\d{4}))?\b"),
     ("en_nth", r"(?<![a-z])the (?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
-    ("dayword", r"(?<![a-z])(?:" + _alt(_DAY_WORDS) + r")|今晚|昨晚|明晚|今早|明早|今夜|明夜|昨夜"),
+    ("dayword", r"(?<![a-z])(?:" + _alt(_DAY_WORDS) + r")|今晚|昨晚|明晚|今早|明早|今夜|明夜|昨夜|"
+                r"明后两?天"),
+    ("en_weekend", r"(?<![a-z])(?:(?P<wrel>this|next|last|coming|the)\s+)?(?P<wd>weekend)\b"),
     ("now", r"(?<![a-z])(?:" + _NOW + r")(?![a-z])"),
     ("part", r"(?<![a-z])(?:" + _alt(_PARTS) + r")"),
     ("clock", r"(?<![\d.:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s?"
@@ -233,14 +235,15 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
               rf"(?P<h3>{_N})\s?(?:点钟|点|时)(?:(?P<half>半)|(?P<q>一刻|三刻)|(?P<zero>零)?(?P<mi3>{_N})(?P<fen>分)?|"
               rf"[踏搭](?P<zi>{_N})|(?P<zi2>{_N})个字|(?P<halfz>[踏搭]半))?"),
     ("duration", rf"(?<![a-z])(?P<pre>上|(?<![之以提目当从])前|下|(?<![然之以最落背])后|"
-                 r"过去|未来|最近|接下来的?|"
+                 r"过去|未来|最近|接下来的?|(?<![经通不超错越度难])过(?!去)|"
                  r"next|past|last|within|in)?\s?"
                  rf"(?P<n>{_N}|\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve)?"
                  rf"(?P<half>个半|半)?\s?(?P<cl>个)?\s?"
                  r"(?P<u>秒钟?|分钟|小时|钟头|钟|天|日|周|週|星期|礼拜|月|年|工作日|"
                  r"working days?|business days?|"
                  r"seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
-                 r"(?P<suf>之前|以前|前|之后|以后|后|过后|之内|以内|内|\s?ago|\s?later)?"),
+                 r"(?P<suf>之前|以前|前|之后|以后|后|过后|之内|以内|内|\s?ago|\s?later|"
+                 r"\s?from (?:now|today))?"),
 ]
 _ATOM_RES = [(kind, re.compile(pat, re.IGNORECASE)) for kind, pat in _ATOM_PATTERNS]
 _MONEY_AFTER = re.compile(rf"[\d{CN_NUM}]*(?:[万千百亿元块%]|美元|rmb)", re.IGNORECASE)
@@ -328,6 +331,8 @@ def _h_year(g: dict, m: re.Match[str], folded: str) -> dict | None:
 
 def _month_rel(text: str) -> int:
     text = text.lower()
+    if text.startswith(("上上", "下下")):
+        return -2 if text[0] == "上" else 2
     return -1 if text.startswith(("上", "last")) else 1 if text.startswith(("下", "next")) else 0
 
 
@@ -393,7 +398,9 @@ def _h_week(g: dict, m: re.Match[str], folded: str) -> dict | None:
     rel = {"上上": -2, "上": -1, "last": -1, "下下": 2, "下": 1, "next": 1, "coming": None}.get(rel_word, 0)
     if not rel_word:
         rel = None
-    if wd and wd.isalpha() and wd.lower() in _EN_WEEKDAYS:
+    if wd and wd.lower() == "weekend":
+        day = "weekend"
+    elif wd and wd.isalpha() and wd.lower() in _EN_WEEKDAYS:
         day: int | str | None = _EN_WEEKDAYS[wd.lower()]
     elif wd == "末":
         day = "weekend"
@@ -404,6 +411,8 @@ def _h_week(g: dict, m: re.Match[str], folded: str) -> dict | None:
 
 def _h_dayword(g: dict, m: re.Match[str], folded: str) -> dict:
     word = m.group(0).lower()
+    if word.startswith("明后"):  # 明后天: tomorrow or the day after
+        return {"duration": ("next", 2, "day")}
     if word in _DAY_WORDS:
         data: dict = {"dayrel": _DAY_WORDS[word]}
         if word == "tonight":
@@ -481,7 +490,7 @@ def _h_duration(g: dict, m: re.Match[str], folded: str) -> dict | None:
         way = "last" if pre else "ago"
     elif pre in ("下", "后", "未来", "接下来", "接下来的", "next") or suf in ("之后", "以后", "后", "过后"):
         way = "next"
-    elif pre == "in" or suf == "later":
+    elif pre in ("in", "过") or suf in ("later", "from now", "from today"):
         way = "in"
     elif pre == "within" or suf in ("之内", "以内", "内") or unit == "workday":
         way = "within"
@@ -507,7 +516,7 @@ _HANDLERS = {
     "iso": _h_date, "mdy": _h_date, "md_slash": _h_date, "md_dot": _h_date,
     "en_date": _h_en_date, "festival": _h_festival, "year": _h_year, "month_rel": _h_month_rel,
     "quarter": _h_quarter, "month": _h_month, "edge": _h_edge, "day": _h_day, "en_nth": _h_day,
-    "week": _h_week, "en_weekday": _h_week,
+    "week": _h_week, "en_weekday": _h_week, "en_weekend": _h_week,
     "dayword": _h_dayword, "now": _h_now, "part": _h_part, "clock": _h_clock,
     "duration": _h_duration,
 }
@@ -797,7 +806,7 @@ def _resolve_duration(way: str, n: float, unit: str, ref: datetime) -> Resolved:
     if way == "next":
         return _shift(base, unit, 1), _shift(base, unit, n + 1), unit
     if way == "in":
-        fine = unit if unit in ("day", "week", "month", "year") else "minute"
+        fine = "day" if unit in ("day", "week", "month", "year") else "minute"
         return _truncate(_shift(ref, unit, n), fine), None, fine
     # within
     if unit in ("second", "minute", "hour"):

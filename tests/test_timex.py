@@ -257,3 +257,19 @@ def test_ten_day_thirds_of_a_month() -> None:
 @pytest.mark.parametrize("text", ["多年前", "几年前", "目前没办法", "这两天", "第二天", "天天催"])
 def test_vague_time_words_are_not_dates(text: str) -> None:
     assert find_dates(text, REF) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "last_day"),
+    [
+        ("明后天给您回电", date(2024, 8, 14), date(2024, 8, 15)),
+        ("过两天再还", date(2024, 8, 15), date(2024, 8, 15)),
+        ("过三个月", date(2024, 11, 13), date(2024, 11, 13)),
+        ("two weeks from today", date(2024, 8, 27), date(2024, 8, 27)),
+        ("下下个月", date(2024, 10, 1), date(2024, 10, 31)),
+        ("this weekend", date(2024, 8, 16), date(2024, 8, 18)),
+    ],
+)
+def test_spoken_spans(text: str, start: date, last_day: date) -> None:
+    match = one(text)
+    assert (match.value.date(), match.due.date()) == (start, last_day)
