@@ -137,3 +137,16 @@ def test_json_keys_of_the_extract_command() -> None:
 @given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=30))
 def test_fold_never_changes_the_length(text: str) -> None:
     assert len(fold(text)) == len(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=99_999_999), st.integers(min_value=0, max_value=99))
+def test_any_written_sum_round_trips(yuan: int, fen: int) -> None:
+    import cn2an
+
+    value = yuan + fen / 100
+    for text in (f"{yuan:,}.{fen:02d}元", f"¥{yuan}.{fen:02d}", f"{cn2an.an2cn(yuan)}元"):
+        expected = value if "." in text else yuan
+        found = find_amounts(text)
+        assert [a.text for a in found] == [text]
+        assert found[0].value == pytest.approx(expected)

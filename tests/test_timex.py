@@ -273,3 +273,30 @@ def test_vague_time_words_are_not_dates(text: str) -> None:
 def test_spoken_spans(text: str, start: date, last_day: date) -> None:
     match = one(text)
     assert (match.value.date(), match.due.date()) == (start, last_day)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn_date(day: date) -> str:
+    """二〇二四年八月二十日 style, the way people write dates out in words."""
+    import cn2an
+
+    year = "".join(_CN_DIGITS[int(c)] for c in str(day.year))
+    return f"{year}年{cn2an.an2cn(day.month)}月{cn2an.an2cn(day.day)}日"
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)))
+def test_any_written_date_round_trips(day: date) -> None:
+    for text in (f"{day.year}年{day.month}月{day.day}日", day.isoformat(), _cn_date(day)):
+        assert day_of(text) == day, text
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.dates(min_value=date(2004, 1, 1), max_value=date(2030, 12, 31)), st.integers(1, 15))
+def test_working_day_count_lands_on_the_nth_working_day(start: date, count: int) -> None:
+    last = add_workdays(start, count)
+    assert is_workday(last)
+    days = [start + timedelta(days=k) for k in range(1, (last - start).days + 1)]
+    assert sum(is_workday(d) for d in days) == count
