@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cn2an
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -142,8 +143,6 @@ def test_fold_never_changes_the_length(text: str) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.integers(min_value=1, max_value=99_999_999), st.integers(min_value=0, max_value=99))
 def test_any_written_sum_round_trips(yuan: int, fen: int) -> None:
-    import cn2an
-
     value = yuan + fen / 100
     for text in (f"{yuan:,}.{fen:02d}元", f"¥{yuan}.{fen:02d}", f"{cn2an.an2cn(yuan)}元"):
         expected = value if "." in text else yuan

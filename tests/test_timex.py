@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import cn2an
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -280,8 +281,6 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 def _cn_date(day: date) -> str:
     """二〇二四年八月二十日 style, the way people write dates out in words."""
-    import cn2an
-
     year = "".join(_CN_DIGITS[int(c)] for c in str(day.year))
     return f"{year}年{cn2an.an2cn(day.month)}月{cn2an.an2cn(day.day)}日"
 
