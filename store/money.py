@@ -288,11 +288,13 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
     return found
 
 
-def _choose(candidates: list[tuple[int, int, float, str]]) -> list[tuple[int, int, float, str]]:
+def _choose(candidates: list[tuple[int, int, float, str]], size: int) -> list[tuple[int, int, float, str]]:
     """Longest non-overlapping spans, leftmost first."""
     chosen: list[tuple[int, int, float, str]] = []
+    taken = bytearray(size)
     for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
-        if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):
+        if not any(taken[cand[0]:cand[1]]):
+            taken[cand[0]:cand[1]] = b"\x01" * (cand[1] - cand[0])
             chosen.append(cand)
     return sorted(chosen)
 
@@ -304,7 +306,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
     folded = fold(text)
     candidates = _whole_amounts(folded) + _small_amounts(folded) + _implied_amounts(folded)
     out = []
-    for start, end, value, currency in _choose(candidates):
+    for start, end, value, currency in _choose(candidates, len(folded)):
         while end > start and text[end - 1].isspace():
             end -= 1
         out.append(AmountMatch(text[start:end], start, end, round(value, 2), currency))

@@ -263,8 +263,10 @@ def _scan(folded: str) -> list[Atom]:
             if data is not None:
                 found.append(Atom(kind, m.start(), m.end(), data))
     chosen: list[Atom] = []
+    taken = bytearray(len(folded))
     for atom in sorted(found, key=lambda a: (-(a.end - a.start), a.start)):
-        if all(atom.end <= c.start or atom.start >= c.end for c in chosen):
+        if not any(taken[atom.start:atom.end]):
+            taken[atom.start:atom.end] = b"\x01" * (atom.end - atom.start)
             chosen.append(atom)
     return sorted(chosen, key=lambda a: a.start)
 
