@@ -50,6 +50,7 @@ class DateMatch:
     grain: str
     end_value: datetime | None = None
     past: bool = False
+    bound: str | None = None  # "by": 20号之前, before Friday; "after": 20号以后, after Friday
 
     def as_json(self) -> dict:
         """The keys of `recorder extract --json`: text, value, grain, end (ISO strings)."""
@@ -896,12 +897,31 @@ def find_dates(text: str, ref: datetime) -> list[DateMatch]:
         if resolved is not None:
             found.append((start, end, slots, resolved))
     out = []
-    for start, end, _, (value, end_value, grain) in _join_ranges(found, folded, ref):
-        if _RANGE_FROM.search(folded[max(0, start - 8):start]) and end_value is not None:
-            start = _RANGE_FROM.search(folded[max(0, start - 8):start]).start() + max(0, start - 8)
+    for start, end, slots, (value, end_value, grain) in _join_ranges(found, folded, ref):
+        opening = _RANGE_FROM.search(folded[max(0, start - 8):start])
+        if opening and end_value is not None:
+            start = opening.start() + max(0, start - 8)
+        bound = None if "duration" in slots else _bound(folded, start, end)
         out.append(DateMatch(text[start:end], start, end, value, grain, end_value,
-                             _is_past(value, end_value, grain, ref)))
+                             _is_past(value, end_value, grain, ref), bound))
     return out
+
+
+_BY_AFTER = re.compile(r"\s?(?:之前|以前|前|为止|以内|之内|内)")
+_AFTER_AFTER = re.compile(r"\s?(?:之后|以后|后|起|开始)")
+_BY_BEFORE = re.compile(r"(?:\bby|\bbefore|\bno later than|\buntil|\btill|截止|截至|最晚|最迟|不晚于)\s*$",
+                        re.IGNORECASE)
+_AFTER_BEFORE = re.compile(r"(?:\bafter|\bfrom|\bstarting|自|从)\s*$", re.IGNORECASE)
+
+
+def _bound(folded: str, start: int, end: int) -> str | None:
+    """Is the expression a deadline (20号之前, by Friday) or a starting point (20号以后)?"""
+    before = folded[max(0, start - 16):start]
+    if _BY_AFTER.match(folded, end) or _BY_BEFORE.search(before):
+        return "by"
+    if _AFTER_AFTER.match(folded, end) or _AFTER_BEFORE.search(before):
+        return "after"
+    return None
 
 
 def _is_past(value: datetime, end_value: datetime | None, grain: str, ref: datetime) -> bool:

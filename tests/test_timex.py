@@ -299,3 +299,21 @@ def test_working_day_count_lands_on_the_nth_working_day(start: date, count: int)
     assert is_workday(last)
     days = [start + timedelta(days=k) for k in range(1, (last - start).days + 1)]
     assert sum(is_workday(d) for d in days) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("20号之前还两千", "by"),
+        ("最晚下周五", "by"),
+        ("please pay by Friday", "by"),
+        ("本月底前还清", "by"),
+        ("20号以后再说", "after"),
+        ("从下周一开始停催", "after"),
+        ("after August 20", "after"),
+        ("8月20号还", None),
+        ("三天后", None),  # a duration carries its own direction
+    ],
+)
+def test_deadlines_and_starting_points(text: str, bound: str | None) -> None:
+    assert one(text).bound == bound
