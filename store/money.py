@@ -82,6 +82,8 @@ def _cn_int(text: str) -> float | None:
     if text in ("廿", "卅"):
         return 20.0 if text == "廿" else 30.0
     text = text.replace("廿", "二十").replace("卅", "三十")
+    if re.fullmatch(r"[百千万][二两三四五六七八九]", text):
+        text = "一" + text  # 千五 = 1500, 万二 = 12000 (spoken, the 一 dropped)
     if all(c in _CN_DIGIT_VALUE for c in text) and len(text) > 1:
         return float("".join(str(_CN_DIGIT_VALUE[c]) for c in text))  # 二零一五
     try:
@@ -154,7 +156,7 @@ _PREFIX_ONLY_RE = re.compile(rf"(?:{_PREFIX})\s?(?P<num>{NUM})", re.IGNORECASE)
 _JIAO_RE = re.compile(_JIAO)
 _FEN_RE = re.compile(rf"(?P<num>{NUM})\s?(?:分钱|分|仙)")
 _MULT_RE = re.compile(rf"(?P<num>(?:\d+(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_DIGITS}]+)?)[万千])"
-                      rf"(?P<tail>[{CN_DIGITS}])?")
+                      rf"(?P<tail>[{CN_DIGITS}])?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
 # Words after which a bare number is a sum: paying verbs and the names of sums.
 _MONEY_CONTEXT = (
     r"还款额|还款|还清|还|付款|付|支付|转账|转|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"

@@ -34,6 +34,8 @@ from store.money import find_amounts, fold, parse_number
         ("$500", 500, "USD", "$500"),
         ("300 dollars", 300, "USD", "300 dollars"),
         ("港币3.14", 3.14, "HKD", "港币3.14"),
+        ("我哋可以幫你減免千五蚊", 1500, "CNY", "千五蚊"),  # Cantonese, the 一 dropped
+        ("还万五", 15000, "CNY", "万五"),
     ],
 )
 def test_amounts(text: str, value: float, currency: str, span: str) -> None:
@@ -59,6 +61,8 @@ def test_amounts(text: str, value: float, currency: str, span: str) -> None:
         "下午三点五分",
         "一个半小时",
         "我们一块去还",  # 一块 = together
+        "万一还不上",  # 万一 = in case
+        "千万不要再打了",  # 千万 = by all means
         "2000年",
         "",
     ],
