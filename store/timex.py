@@ -901,7 +901,8 @@ def find_dates(text: str, ref: datetime) -> list[DateMatch]:
         opening = _RANGE_FROM.search(folded[max(0, start - 8):start])
         if opening and end_value is not None:
             start = opening.start() + max(0, start - 8)
-        bound = None if "duration" in slots else _bound(folded, start, end)
+        bound = _bound(folded, start, end) if "duration" not in slots else (
+            "by" if slots["duration"][0] == "within" else None)  # 三天内 is a deadline
         out.append(DateMatch(text[start:end], start, end, value, grain, end_value,
                              _is_past(value, end_value, grain, ref), bound))
     return out

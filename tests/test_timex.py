@@ -313,6 +313,7 @@ def test_working_day_count_lands_on_the_nth_working_day(start: date, count: int)
         ("after August 20", "after"),
         ("8月20号还", None),
         ("三天后", None),  # a duration carries its own direction
+        ("三个工作日内", "by"),
     ],
 )
 def test_deadlines_and_starting_points(text: str, bound: str | None) -> None:
