@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import cn2an
+import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -318,3 +319,16 @@ def test_working_day_count_lands_on_the_nth_working_day(start: date, count: int)
 )
 def test_deadlines_and_starting_points(text: str, bound: str | None) -> None:
     assert one(text).bound == bound
+
+
+_PHRASES = ["下个月15号之前还", "这周五下午三点半回电", "两周内处理", "后天晚上8点", "三个工作日内停止催收",
+            "上周日已经还了", "八月二十号", "中秋节前", "下旬", "9点到10点", "两个钟之后", "下礼拜一早上"]
+
+
+@pytest.mark.parametrize("text", _PHRASES)
+def test_traditional_script_resolves_like_simplified(text: str) -> None:
+    traditional = opencc.OpenCC("s2t").convert(text)
+    assert len(traditional) == len(text)
+    simple = [(m.start, m.end, m.value, m.end_value) for m in find_dates(text, REF)]
+    assert simple
+    assert [(m.start, m.end, m.value, m.end_value) for m in find_dates(traditional, REF)] == simple
