@@ -213,6 +213,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
                   r"last month|this month|next month)"),
     ("month", rf"(?P<m>{_N})\s?月份?"
               rf"(?:(?:的)?第(?P<ord>{_N})个{_WEEK}(?P<owd>[一二三四五六日天]))?"),
+    ("ordinal", rf"(?:的)?第(?P<ord>{_N})个{_WEEK}(?P<owd>[一二三四五六日天])"),
     ("edge", rf"(?:(?P<erel>上个?|下个?|这个?|本|今个)|(?P<em>{_N})|(?P<ey>今|明|去))?"
              r"(?:月?(?P<xun>上旬|中旬|下旬)|(?P<edge>月底|月末|月初|月中|年底|年末|年初|年中))|"
              r"(?<![a-z])(?P<en_edge>(?:the )?"
@@ -360,6 +361,11 @@ def _h_month(g: dict, m: re.Match[str], folded: str) -> dict | None:
     if "ord" in g:
         data["ordinal"] = (_num(g["ord"]) or 1, _WEEKDAYS[g["owd"]])
     return data
+
+
+def _h_ordinal(g: dict, m: re.Match[str], folded: str) -> dict | None:
+    n = _num(g["ord"])
+    return {"ordinal": (n, _WEEKDAYS[g["owd"]])} if n and 1 <= n <= 5 else None
 
 
 def _h_edge(g: dict, m: re.Match[str], folded: str) -> dict | None:
@@ -521,7 +527,7 @@ def _duration_count(g: dict) -> float | None:
 _HANDLERS = {
     "iso": _h_date, "mdy": _h_date, "md_slash": _h_date, "md_dot": _h_date,
     "en_date": _h_en_date, "festival": _h_festival, "year": _h_year, "month_rel": _h_month_rel,
-    "quarter": _h_quarter, "month": _h_month, "edge": _h_edge, "day": _h_day, "en_nth": _h_day,
+    "quarter": _h_quarter, "month": _h_month, "ordinal": _h_ordinal, "edge": _h_edge, "day": _h_day, "en_nth": _h_day,
     "week": _h_week, "en_weekday": _h_week, "en_weekend": _h_week,
     "dayword": _h_dayword, "now": _h_now, "part": _h_part, "clock": _h_clock,
     "duration": _h_duration,

@@ -332,3 +332,8 @@ def test_traditional_script_resolves_like_simplified(text: str) -> None:
     simple = [(m.start, m.end, m.value, m.end_value) for m in find_dates(text, REF)]
     assert simple
     assert [(m.start, m.end, m.value, m.end_value) for m in find_dates(traditional, REF)] == simple
+
+
+def test_nth_weekday_of_a_month() -> None:
+    assert day_of("下个月第一个星期一") == date(2024, 9, 2)
+    assert day_of("十月的第一个周五") == date(2024, 10, 4)
