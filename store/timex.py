@@ -527,7 +527,8 @@ def _duration_count(g: dict) -> float | None:
 _HANDLERS = {
     "iso": _h_date, "mdy": _h_date, "md_slash": _h_date, "md_dot": _h_date,
     "en_date": _h_en_date, "festival": _h_festival, "year": _h_year, "month_rel": _h_month_rel,
-    "quarter": _h_quarter, "month": _h_month, "ordinal": _h_ordinal, "edge": _h_edge, "day": _h_day, "en_nth": _h_day,
+    "quarter": _h_quarter, "month": _h_month, "ordinal": _h_ordinal, "edge": _h_edge,
+    "day": _h_day, "en_nth": _h_day,
     "week": _h_week, "en_weekday": _h_week, "en_weekend": _h_week,
     "dayword": _h_dayword, "now": _h_now, "part": _h_part, "clock": _h_clock,
     "duration": _h_duration,
