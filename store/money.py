@@ -19,8 +19,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import cn2an
-
 from store.normalize import to_simplified
 
 
@@ -86,6 +84,8 @@ def _cn_int(text: str) -> float | None:
         text = "一" + text  # 千五 = 1500, 万二 = 12000 (spoken, the 一 dropped)
     if all(c in _CN_DIGIT_VALUE for c in text) and len(text) > 1:
         return float("".join(str(_CN_DIGIT_VALUE[c]) for c in text))  # 二零一五
+    import cn2an  # lazy: importing it takes a quarter of a second
+
     try:
         value = cn2an.cn2an(text, "smart")
     except Exception:  # cn2an raises bare ValueError/str messages on odd input
