@@ -149,7 +149,7 @@ _PARTS = {
     "凌晨": (0, 6), "清晨": (4, 9), "早上": (4, 12), "早晨": (4, 12), "上午": (8, 12),
     "中午": (12, 14), "下午": (12, 18), "晏昼": (12, 18), "傍晚": (17, 19), "晚上": (18, 24),
     "夜里": (18, 24), "夜晚": (18, 24), "晚间": (18, 24), "半夜": (22, 24), "深夜": (22, 24),
-    "白天": (8, 18), "morning": (4, 12), "noon": (12, 14), "afternoon": (12, 18),
+    "白天": (8, 18), "morning": (4, 12), "afternoon": (12, 18),
     "evening": (18, 24), "night": (18, 24), "tonight": (18, 24),
 }
 _PM_PARTS = {"下午", "晏昼", "傍晚", "晚上", "夜里", "夜晚", "晚间", "半夜", "深夜",
@@ -237,6 +237,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("clock", r"(?<![\d.:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s?"
               r"(?P<ap>a\.?m\.?|p\.?m\.?|a|p)?(?![\da-z])|"
               r"(?<![\d.:])(?P<h2>\d{1,2})\s?(?P<ap2>a\.?m\.?|p\.?m\.?)(?![a-z])|"
+              r"(?<![a-z])(?P<noon>noon|midday|midnight)\b|午夜|"
               rf"(?P<h3>{_N})\s?(?:点钟|点|时)(?:(?P<half>半)|(?P<q>一刻|三刻)|(?P<zero>零)?(?P<mi3>{_N})(?P<fen>分)?|"
               rf"[踏搭](?P<zi>{_N})|(?P<zi2>{_N})个字|(?P<halfz>[踏搭]半))?"),
     ("duration", rf"(?<![a-z])(?P<pre>上|(?<![之以提目当从])前|下|(?<![然之以最落背])后|"
@@ -300,7 +301,7 @@ def _h_date(g: dict, m: re.Match[str], folded: str) -> dict | None:
         if len(g["d"]) < 2 and "hao" not in g:
             return None
     month, day = int(g["m"]), int(g["d"])
-    if month > 12 and day <= 12 and g["_kind"] in ("mdy", "md_slash"):
+    if month > 12 and day <= 12 and g["_kind"] == "mdy":
         month, day = day, month  # 20/08/2024: day first
     year = _year_of(g["y"]) if "y" in g else None
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -446,6 +447,11 @@ def _h_clock(g: dict, m: re.Match[str], folded: str) -> dict | None:
     money_after = _MONEY_AFTER.match(folded, m.end()) or _MONEY_AFTER.match(folded, m.end() - 1)
     if money_after and "h3" in g:
         return None  # 三点五万 is money
+    word = m.group(0).lower()
+    if word in ("noon", "midday"):
+        return {"clock": (12, 0, 0, "p", True)}
+    if word in ("midnight", "午夜"):
+        return {"clock": (24, 0, 0, None, True)}
     ampm = (g.get("ap") or g.get("ap2") or "").lower()[:1] or None
     hour = _num(g.get("h") or g.get("h2") or g.get("h3"))
     minute, second, bare = 0, int(g.get("s", 0)), "h2" in g

@@ -337,3 +337,10 @@ def test_traditional_script_resolves_like_simplified(text: str) -> None:
 def test_nth_weekday_of_a_month() -> None:
     assert day_of("下个月第一个星期一") == date(2024, 9, 2)
     assert day_of("十月的第一个周五") == date(2024, 10, 4)
+
+
+def test_noon_midnight_and_slashes() -> None:
+    assert one("tomorrow at noon").value == datetime(2024, 8, 14, 12, tzinfo=REF.tzinfo)
+    assert one("by midnight").value == datetime(2024, 8, 14, 0, tzinfo=REF.tzinfo)
+    assert one("今天午夜之前").bound == "by"
+    assert find_dates("24/7 customer service", REF) == []
