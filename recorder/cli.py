@@ -65,3 +65,10 @@ def main() -> None:  # pragma: no cover - console entry point alias
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+from recorder.cli_promises import extract, promise, promises, search  # noqa: E402
+
+cli.add_command(extract)
+cli.add_command(promises)
+cli.add_command(promise)
+cli.add_command(search)
