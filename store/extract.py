@@ -204,9 +204,13 @@ def _free_clauses(clauses: list[tuple[int, int]], triggers: list[tuple[str, int,
     return [c for c in clauses if all(k == kind for k, a, _ in triggers if c[0] <= a < c[1])]
 
 
+def _plan_in(triggers: list[tuple[str, int, int]], clause: tuple[int, int]) -> bool:
+    return any(k == "installment" and clause[0] <= a < clause[1] for k, a, _ in triggers)
+
+
 def _refused(ctx: _Context, clause: tuple[int, int], a: int, b: int) -> bool:
     masked = ctx.text[clause[0]:a] + " · " + ctx.text[b:clause[1]]
-    return bool(R.REFUSAL.search(masked))
+    return bool(R.REFUSAL.search(R.A_NOT_A.sub(" ", masked)))
 
 
 def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
@@ -216,12 +220,13 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
     clauses = _clauses(ctx.text, s0, s1)
     conds = _conditions(ctx, s0, s1)
     triggers = _triggers(ctx, s0, s1)
-    has_plan = any(k == "installment" for k, _, _ in triggers)
     out: dict[tuple[str, str], Promise] = {}
     for kind, a, b in triggers:
-        if _inside(a, b, conds) or (kind == "payment" and has_plan):
+        if _inside(a, b, conds):
             continue
         clause = next(c for c in clauses if c[0] <= a < c[1] or a == c[1])
+        if kind == "payment" and _plan_in(triggers, clause):  # 每期还1,040元 is the plan's sum
+            continue
         if R.PAST_REPORT.search(ctx.text, s0, b) or R.DONE.search(ctx.text, clause[0], clause[1]):
             continue
         if _refused(ctx, clause, a, b):
@@ -239,6 +244,8 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
         if party is None or (kind, party) in out:
             continue
         out[(kind, party)] = _promise(ctx, kind, party, s0, s1, conds, date, amount)
+    if any(kind != "other" for kind, _ in out):  # 保证月底前还清 is a payment, not also an "other"
+        out = {key: p for key, p in out.items() if key[0] != "other"}
     return list(out.values())
 
 

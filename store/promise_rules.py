@@ -96,6 +96,8 @@ REFUSAL = re.compile(
     r"|没有权限|不符合|不了|不太可能|不好(给|帮)|暂时不|不给"
     r"|can't|cannot|can not|unable|won't|will not|not able|no way|refuse|decline|not possible|impossible"
     r"|unfortunately|\bdo(es)? not\b|\bdon't\b", I)
+# Asking "can or cannot" (能不能) is a question, never a refusal.
+A_NOT_A = re.compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意")
 # A request by the user is not a promise of the lender (我想申请减免).
 REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|能不能|可不可以|麻烦|请(你们|您)|帮我|给我"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b", I)

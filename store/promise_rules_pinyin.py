@@ -9,8 +9,8 @@ display; only the rules look at the repaired copy.
 Design decisions:
 - Two strengths of sound-alike. *Close*: the same pinyin after folding the usual Mandarin
   confusions (zh/z, ch/c, sh/s, n/l, in/ing, en/eng, an/ang); this is safe for every domain word.
-  *Loose*: the same initial and the same first vowel (jie ~ jian, mie ~ mian); only for a short
-  list of two-character words that no common word sounds like in this setting.
+  *Loose*: the same initial and the same first vowel of a final of two letters or more
+  (jie ~ jian, mie ~ mian, but not mi ~ mian); only for a short list of two-character words.
 - Pinyin is looked up per character (cached): domain words contain no character whose reading
   depends on its neighbours, and per-character lookup keeps positions aligned.
 """
@@ -47,7 +47,10 @@ def _keys(char: str) -> tuple[str, str] | None:
     final = lazy_pinyin(char, style=Style.FINALS, strict=False)[0]
     initial = _INITIAL_FOLD.get(initial, initial)
     final = _FINAL_FOLD.get(final, final)
-    return initial + "|" + final, initial + "|" + final[:1]
+    # The loose key keeps only the first vowel, and only for finals of two letters or more, so
+    # 解灭 (jie mie) sounds like 减免 (jian mian) but 解密 (jie mi) does not.
+    loose = initial + "|" + final[:1] if len(final) >= 2 else initial + "|" + final + "."
+    return initial + "|" + final, loose
 
 
 @lru_cache(maxsize=1)
