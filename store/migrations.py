@@ -226,11 +226,13 @@ def m011_search_index(db: sqlite_utils.Database) -> None:
     """Full-text search that works for Chinese with the stock FTS5 tokenizer (see store/search.py).
 
     `search_fts` holds, per segment (rowid = segment id), the Simplified text as character
-    bigrams plus English words (`grams`) and as single characters (`chars`); `search_docs`
+    bigrams plus English words (`grams`), as single characters (`chars`), and the filter tokens
+    (`tags`: case, evidence kind, party, dates, promise kinds); `search_docs`
     maps each row to its evidence so an evidence's rows can be replaced quickly.
     """
     db.conn.execute(
-        "CREATE VIRTUAL TABLE search_fts USING fts5(grams, chars, tokenize = 'porter unicode61 remove_diacritics 2')"
+        "CREATE VIRTUAL TABLE search_fts USING fts5(grams, chars, tags,"
+        " tokenize = 'porter unicode61 remove_diacritics 2')"
     )
     db["search_docs"].create({"segment_id": int, "evidence_id": int}, pk="segment_id")
     db["search_docs"].create_index(["evidence_id"])

@@ -111,3 +111,20 @@ def test_queries_without_words_are_explained() -> None:
 
 def test_tokens() -> None:
     assert tokens("減免違約金 OK 2,000") == (["减免", "免违", "违约", "约金", "ok", "2000"], list("减免违约金"))
+
+
+def test_date_ranges_become_few_tokens() -> None:
+    from datetime import date
+
+    from store.search import _date_tags
+
+    assert _date_tags(date(2024, 1, 1), date(2024, 12, 31)) == ["y2024"]
+    assert _date_tags(date(2024, 7, 30), date(2024, 9, 2)) == ["d20240730", "d20240731", "m202408",
+                                                                 "d20240901", "d20240902"]
+    assert _date_tags(date(2024, 12, 1), date(2025, 1, 31)) == ["m202412", "m202501"]
+
+
+def test_bad_dates_and_empty_ranges(db) -> None:
+    with pytest.raises(QueryError, match="2024-08-20"):
+        search(db, "减免", Filters(date_from="last week"))
+    assert search(db, "减免", Filters(date_from="2024-09-01", date_to="2024-08-01")) == []
