@@ -125,20 +125,26 @@ def _person_party(word: str, beneficiary: bool, speaker: str | None) -> str:
 
 
 def _actor(text: str, start: int, end: int, speaker: str | None) -> str | None:
-    """The party that acts in text[start:end]: the first subject pronoun, else a beneficiary's other side."""
+    """The party that acts in text[start:end]: the subject pronoun nearest the act, else a beneficiary's other side.
+
+    The nearest, because speech runs clauses together: 我跟您说您20号前还两千 is 您 paying.
+    Objects (把您, 跟您, 通知您) and possessives (您的) are not subjects.
+    """
     subject, helper = None, None
     for m in R.PERSON.finditer(text, start, end):
         if m.group(2):
+            if m.group(3) or (m.group(1) and m.group(1) not in R.BENEFICIARY):
+                continue
             word, beneficiary = m.group(2), bool(m.group(1))
         else:
-            word, beneficiary = m.group(4), bool(m.group(3))
+            word, beneficiary = m.group(5), bool(m.group(4))
             if word.lower() in ("me", "us") and not beneficiary:
                 continue
         party = _person_party(word, beneficiary, speaker)
-        if not beneficiary and subject is None:
-            subject = party
-        if beneficiary and helper is None:
+        if beneficiary:
             helper = party
+        else:
+            subject = party
     return subject or helper
 
 

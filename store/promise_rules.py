@@ -60,7 +60,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("payment", re.compile(
         r"(还款|还清|还上|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|充值|退还|退款|退给"
         r"|(?<![还归偿])还(?![有是没要可能在不会得需行好得])|付(?!出)|交(?!流|易|涉)|转(?!告|接|达))"
-        r"|\b(pay|repay|transfer|send|wire|refund)\b", I)),
+        r"|\b(pay|repay|transfer|wire|refund)\b", I)),
     ("other", re.compile(r"承诺|保证|答应(您|你)|\bpromise\b|\bguarantee\b", I)),
 ]
 
@@ -103,7 +103,7 @@ REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|能不能|可不
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b", I)
 
 CONDITION = re.compile(
-    r"(如果|假如|要是|只要|倘若|若是|万一|前提是|条件是|等(您|你))[^，,。；;！!？?]*"
+    r"(如果|假如|要是|只要|倘若|若是|万一|前提是|条件是|等(您|你))(?:[^，,。；;！!？?]*?的话|[^，,。；;！!？?]*)"
     r"|(?<![^，,。；;\s])[^，,。；;！!？?]{0,10}?(结清|还清|还款|到账|付款|收到)[^，,。；;！!？?]{0,6}?(之后|以后|后)"
     r"|\b(if|once|as long as|provided( that)?|on condition that|after you)\b(?:[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", I)
 
@@ -111,9 +111,14 @@ SENTENCE_END = re.compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)")
 CLAUSE_SEP = re.compile(r"[，、：:]|,(?![0-9]{3})|\s+(but|and then|then)\s+", I)
 
 # Who a pronoun points at, relative to the speaker: "self", "other", or a party outright.
+# Pronouns and who stands behind them. Group 1: a word before it that makes it a beneficiary
+# (帮您: the speaker acts for you) or an object (把您, 跟您, 通知您: not the one acting); group 3:
+# 的 after it (您的情况: a possessive, not the one acting).
 PERSON = re.compile(
-    r"(帮|给|为|替)?(我们|咱们|我方|我司|本行|本公司|本人|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服)"
+    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系)?"
+    r"(我们|咱们|我方|我司|本行|本公司|本人|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服)(的)?"
     r"|\b(for )?(we|i|you|they|us|me)\b", I)
+BENEFICIARY = frozenset("帮给为替")
 FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", "me"}
 COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "they"}
 # A trigger that is itself a negative act (不上征信, won't report) is a commitment by its words.

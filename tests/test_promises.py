@@ -40,7 +40,23 @@ CASES = [
     ("好的，那我们这边给您申请二次分期，分24期", "them", [("them", "installment", None, None)]),
     ("违约金我们可以全部免掉，本金您月底前还清就行", "them",
      [("them", "waiver", None, None), ("me", "payment", None, "2024-08-31")]),
+    # run-on speech without punctuation, as Whisper writes it
+    ("行这样吧我给您申请一下延期一个月下个月15号之前您要把这期还上", "them",
+     [("them", "extension", None, "2024-09-15"), ("me", "payment", None, "2024-09-15")]),
+    ("如果您今天能还三千的话我可以帮您申请减免剩下的利息", "them", [("them", "waiver", None, None)]),
+    ("我们会把您的情况反馈给上级到时候再通知您", "them", [("them", "callback", None, None)]),
+    ("我跟您说您20号前先还两千", "them", [("me", "payment", 2000, "2024-08-20")]),
+    ("我们给您办理停息挂账之后每个月还五百", "them", [("them", "installment", 500, None)]),
+    ("您放心我们这边不会再给您打电话了", "them", [("them", "stop_collection", None, None)]),
+    ("OK, we will send the settlement letter within 5 business days.", "them",
+     [("them", "settlement_proof", None, "2024-08-22")]),
     # --- not promises ----------------------------------------------------------------------
+    ("【网商贷】尊敬的客户，您的借款已逾期3天，请于8月20日前还款2000元，以免影响您的个人征信。", "them", []),
+    ("【借呗】您本期账单1,040元将于8月20日到期，请按时还款。", "them", []),
+    ("不好意思我们这边不能给您开结清证明", "them", []),
+    ("这个我们也没办法您只能先还最低还款", "them", []),
+    ("那你们能保证不上征信吗", "me", []),
+    ("I cannot pay the full amount this month.", "me", []),
     ("我们没办法减免", "them", []),
     ("你们上次说会减免的", "me", []),
     ("请尽快还款", "them", []),
@@ -107,6 +123,11 @@ def test_promise_table(text: str, speaker: str, expected: list[tuple]) -> None:
 def test_table_is_large_enough() -> None:
     assert len(CASES) >= 40
     assert sum(1 for c in CASES if not c[2]) >= 15  # negatives
+
+
+def test_a_condition_ends_at_de_hua() -> None:
+    [p] = extract_text("如果您今天能还三千的话我可以帮您申请减免剩下的利息", REF, "them")["promises"]
+    assert p["condition"] == "如果您今天能还三千的话"
 
 
 def test_condition_and_quote_keep_the_original_text() -> None:
