@@ -36,7 +36,8 @@ PHRASES = [
     "协商还款需要提供困难证明", "请保持电话畅通", "这个月底之前必须还清", "利息我们可以给您打折", "本金不能减免",
     "您这个情况可以申请延期", "个性化分期需要审核", "我们只能帮您申请", "具体以系统为准", "录音已经开始了",
     "我在上班不方便接电话", "晚上再联系吧", "微信转账可以吗", "请通过支付宝还款", "到账后会短信通知您",
-    "We can waive the late fee if you pay {n} yuan", "Please repay the overdue balance", "I will call you back tomorrow",
+    "We can waive the late fee if you pay {n} yuan", "Please repay the overdue balance",
+    "I will call you back tomorrow",
     "The settlement letter will be emailed to you", "Your account has been referred to collections",
 ]
 NAMES = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"]
@@ -74,7 +75,8 @@ def build(db, count: int, per_evidence: int = 100, seed: int = 7) -> float:
             conn.execute(
                 "INSERT INTO evidence (id, sha256, kind, original_name, source, case_name, recorded_at, tz, state)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'Asia/Shanghai', 'done')",
-                [e + 1, f"{e:064x}", rng.choice(KINDS), f"f{e}", f"inbox/f{e}", rng.choice(CASES), f"{day}T10:00:00+08:00"])
+                [e + 1, f"{e:064x}", rng.choice(KINDS), f"f{e}", f"inbox/f{e}", rng.choice(CASES),
+                 f"{day}T10:00:00+08:00"])
             rows = []
             for i in range(per_evidence):
                 text = _sentence(rng)

@@ -24,7 +24,8 @@ def _ref(ref: str | None, tz: str) -> datetime:
     try:
         moment = datetime.fromisoformat(ref)
     except ValueError:
-        raise click.ClickException(f"--ref must be an ISO time such as 2024-08-15T10:05:00+08:00, not {ref!r}.") from None
+        raise click.ClickException(
+            f"--ref must be an ISO time such as 2024-08-15T10:05:00+08:00, not {ref!r}.") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
 
 
@@ -49,7 +50,8 @@ def _jsonl(tz: str) -> None:
 @click.option("--ref", help="When the words were said (ISO 8601). Default: now.")
 @click.option("--speaker", type=click.Choice(["me", "them"]), help="Who said it.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--jsonl", is_flag=True, help='Read {"text", "ref", "speaker"} lines on stdin; print one result per line.')
+@click.option("--jsonl", is_flag=True,
+              help='Read {"text", "ref", "speaker"} lines on stdin; print one result per line.')
 @click.pass_context
 def extract(ctx: click.Context, text: str | None, ref: str | None, speaker: str | None, as_json: bool,
             jsonl: bool) -> None:
@@ -62,7 +64,8 @@ def extract(ctx: click.Context, text: str | None, ref: str | None, speaker: str 
         _jsonl(tz)
         return
     if not text:
-        raise click.ClickException("Give the text to read, e.g. recorder extract '我20号之前还两千' --speaker me, or use --jsonl.")
+        raise click.ClickException(
+            "Give the text to read, e.g. recorder extract '我20号之前还两千' --speaker me, or use --jsonl.")
     result = extract_text(text, _ref(ref, tz), speaker)
     if as_json:
         emit_json(result)
@@ -135,7 +138,8 @@ def promise(ctx: click.Context, promise_id: int, status: str | None, note: str |
     changes = {k: v for k, v in (("status", status), ("note", note), ("due", due), ("amount", amount))
                if v is not None}
     if not changes:
-        raise click.ClickException("Say what to record: --kept, --broken, --reject, --note TEXT, --due DATE or --amount N.")
+        raise click.ClickException(
+            "Say what to record: --kept, --broken, --reject, --note TEXT, --due DATE or --amount N.")
     try:
         row = edit_promise(get_home(ctx).db(), promise_id, changes)
     except PromiseError as e:

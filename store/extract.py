@@ -206,7 +206,9 @@ def _pick(items: list, clause: tuple[int, int], free: list[tuple[int, int]], con
     return (rest[0], False) if rest else (None, False)
 
 
-def _free_clauses(clauses: list[tuple[int, int]], triggers: list[tuple[str, int, int]], kind: str) -> list[tuple[int, int]]:
+def _free_clauses(
+    clauses: list[tuple[int, int]], triggers: list[tuple[str, int, int]], kind: str
+) -> list[tuple[int, int]]:
     return [c for c in clauses if all(k == kind for k, a, _ in triggers if c[0] <= a < c[1])]
 
 

@@ -69,9 +69,9 @@ def _match_at(text_keys: list, i: int) -> str | None:
         span = text_keys[i:i + n]
         if len(span) < n or any(k is None for k in span):
             continue
-        if all(k[0] == c for k, c in zip(span, close)):
+        if all(k[0] == c for k, c in zip(span, close, strict=True)):
             return word
-        if word in LOOSE_WORDS and all(k[1] == c for k, c in zip(span, loose)):
+        if word in LOOSE_WORDS and all(k[1] == c for k, c in zip(span, loose, strict=True)):
             return word
     return None
 

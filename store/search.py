@@ -22,9 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 import sqlite_utils
 
@@ -247,7 +248,9 @@ def _score(text: str, needles: list[str], avg_len: float) -> float:
     return score
 
 
-def search(db: sqlite_utils.Database, query: str, filters: Filters = Filters(), limit: int = 50) -> list[dict[str, Any]]:
+def search(
+    db: sqlite_utils.Database, query: str, filters: Filters = Filters(), limit: int = 50
+) -> list[dict[str, Any]]:
     """Segments matching `query`, best first: the keys of `recorder search --json` plus `highlights`.
 
     Ranked by BM25 (`_score`) over every match when there are at most CANDIDATES of them, else
