@@ -34,7 +34,7 @@ from typing import Any
 import sqlite_utils
 
 from store import promise_rules as R
-from store.followup import check_contradictions
+from store.followup import check_evidence
 from store.money import AmountMatch, find_amounts, fold
 from store.promise_rules_pinyin import repair
 from store.search import index_evidence
@@ -413,7 +413,7 @@ def extract_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
     rows = [_row(evidence_id, segs[f.index], refs[f.index], f.promise) for f in found]
     _store(db, evidence_id, rows)
     index_evidence(db, evidence_id, segs)
-    check_contradictions(db)
+    check_evidence(db, evidence_id)
     return len(rows)
 
 

@@ -7,9 +7,16 @@ Two contradictions are checked, the ones a borrower brings to a regulator:
 - a `waiver` promise, then a late fee (违约金, 罚息, 滞纳金, late fee, penalty) mentioned in a
   later segment of the same case that does not itself speak of waiving it.
 
-Flags are derived data: `check_contradictions` replaces every `contradiction` flag each time it
-runs (after each extract job), so a rejected promise or a re-read file never leaves stale flags.
-Overdue promises need no flag: `store.promises.list_promises` derives `overdue` on reading.
+Design decisions:
+- The extract job calls `check_evidence` for the one evidence it extracted: its segments are
+  checked against earlier promises, and its promises against later segments. The work per job
+  is bounded (one flag per contradicting segment, naming the latest promise it contradicts; at
+  most MAX_LATER later segments per promise), so a folder of a thousand chat logs that all
+  repeat "我们可以帮您减免违约金" stays linear.
+- Flags are derived data: each check replaces the flags it owns, so a re-read file or a
+  rejected promise never leaves stale flags. `check_contradictions` re-checks everything.
+- Times are compared as stored ISO text: the home keeps every time in its own zone.
+- Overdue promises need no flag: `store.promises.list_promises` derives `overdue` on reading.
 """
 
 from __future__ import annotations
@@ -26,88 +33,127 @@ FEE = re.compile(r"违约金|罚息|滞纳金|逾期费|late fee|penalt", re.I)
 WAIVED = re.compile(r"减免|免除|免收|免掉|豁免|不收|退还|waiv", re.I)
 COLLECTING = re.compile(r"还款|逾期|欠款|催收|结清|尽快|处理|账单|repay|overdue|payment|collect", re.I)
 CALL_KINDS = ("audio",)
+MAX_LATER = 20
 FEE_QUERY = 'grams : "违约 约金" OR grams : "罚息" OR grams : "滞纳 纳金" OR grams : "late fee" OR grams : penalti*'
 
-
-def _promises(db: sqlite_utils.Database, kind: str) -> list[dict[str, Any]]:
-    """Open-or-kept promises of a kind (a promise the user rejected cannot be contradicted)."""
-    sql = """
-        SELECT p.id, p.evidence_id, p.due, p.said_at, p.text, e.case_name, e.counterparty
-        FROM promises p JOIN evidence e ON e.id = p.evidence_id
-        WHERE p.kind = ? AND p.party = 'them' AND p.status = 'open'
-          AND COALESCE((SELECT value FROM promise_edits x WHERE x.promise_id = p.id AND x.field = 'status'
-                        ORDER BY x.id DESC LIMIT 1), 'open') != 'rejected'
-    """
-    return list(db.query(sql, [kind]))
+_PROMISES = """
+    SELECT p.id, p.evidence_id, p.kind, p.due, p.said_at, p.text, e.case_name, e.counterparty
+    FROM promises p JOIN evidence e ON e.id = p.evidence_id
+    WHERE p.kind = :kind AND p.party = 'them' AND p.status = 'open'
+      AND COALESCE((SELECT value FROM promise_edits x WHERE x.promise_id = p.id AND x.field = 'status'
+                    ORDER BY x.id DESC LIMIT 1), 'open') != 'rejected'
+"""
 
 
-def _same_side(p: dict[str, Any]) -> tuple[str, list[Any]]:
-    if p["counterparty"]:
-        return "e.counterparty = ?", [p["counterparty"]]
-    return "e.case_name IS ?", [p["case_name"]]
+def _since(p: dict[str, Any]) -> str | None:
+    """From when a promise is contradicted: stop collection after its due date, a waiver at once."""
+    return (p["due"] or p["said_at"]) if p["kind"] == "stop_collection" else p["said_at"]
 
 
-def _later(at: str | None, since: str) -> bool:
-    return bool(at) and datetime.fromisoformat(at) > datetime.fromisoformat(since)
+def _contradicts(p: dict[str, Any], seg: dict[str, Any]) -> bool:
+    """Whether a later segment of the lender's side goes against the promise."""
+    text = fold(seg["text"] or "")
+    if p["kind"] == "waiver":
+        return bool(FEE.search(text)) and not WAIVED.search(text)
+    return seg["kind"] in CALL_KINDS or bool(COLLECTING.search(text))
 
 
-def _collection_after_stop(db: sqlite_utils.Database, p: dict[str, Any]) -> list[dict[str, Any]]:
-    since = p["due"] or p["said_at"]
-    if not since:
-        return []
-    side, params = _same_side(p)
-    sql = (f"SELECT s.evidence_id, s.start, s.text, s.at, s.party, e.kind FROM segments s"
-           f" JOIN evidence e ON e.id = s.evidence_id WHERE {side} AND s.evidence_id != ?"
-           f" AND COALESCE(s.party, 'them') = 'them' ORDER BY s.at")
-    flags, seen = [], set()
-    for s in db.query(sql, [*params, p["evidence_id"]]):
-        if s["evidence_id"] in seen or not _later(s["at"], since):
-            continue
-        if s["kind"] in CALL_KINDS or COLLECTING.search(fold(s["text"] or "")):
-            seen.add(s["evidence_id"])
-            what = "a call" if s["kind"] in CALL_KINDS else "a message about paying"
-            flags.append(_flag(p, s, f"Promise {p['id']} said collection would stop by {since[:10]}, "
-                                     f"but {what} came on {s['at'][:16]}: {(s['text'] or '')[:60]}"))
-    return flags
+def _same_side(p: dict[str, Any], ev: dict[str, Any]) -> bool:
+    if p["kind"] == "stop_collection" and p["counterparty"] and ev["counterparty"]:
+        return p["counterparty"] == ev["counterparty"]
+    return p["case_name"] == ev["case_name"]
 
 
-def _fee_after_waiver(db: sqlite_utils.Database, p: dict[str, Any]) -> list[dict[str, Any]]:
-    if not p["said_at"]:
-        return []
-    sql = """
-        SELECT s.evidence_id, s.start, s.text, s.at, s.party, e.kind FROM search_fts
-        JOIN segments s ON s.id = search_fts.rowid JOIN evidence e ON e.id = s.evidence_id
-        WHERE search_fts MATCH ? AND e.case_name IS ? AND s.evidence_id != ? ORDER BY s.at
-    """
-    flags = []
-    for s in db.query(sql, [FEE_QUERY, p["case_name"], p["evidence_id"]]):
-        text = fold(s["text"] or "")
-        if _later(s["at"], p["said_at"]) and FEE.search(text) and not WAIVED.search(text):
-            flags.append(_flag(p, s, f"Promise {p['id']} waived the late fee on {p['said_at'][:10]}, "
-                                     f"but a fee is mentioned on {s['at'][:16]}: {(s['text'] or '')[:60]}"))
-    return flags
-
-
-def _flag(p: dict[str, Any], s: dict[str, Any], detail: str) -> dict[str, Any]:
-    return {"evidence_id": s["evidence_id"], "kind": "contradiction", "detail": detail,
-            "start": s["start"], "end": None, "promise_id": p["id"],
+def _flag(p: dict[str, Any], seg: dict[str, Any]) -> dict[str, Any]:
+    said = (seg["text"] or "")[:60]
+    if p["kind"] == "waiver":
+        detail = (f"Promise {p['id']} waived the late fee on {p['said_at'][:10]}, "
+                  f"but a fee is mentioned on {seg['at'][:16]}: {said}")
+    else:
+        what = "a call" if seg["kind"] in CALL_KINDS else "a message about paying"
+        detail = (f"Promise {p['id']} said collection would stop by {_since(p)[:10]}, "
+                  f"but {what} came on {seg['at'][:16]}: {said}")
+    return {"evidence_id": seg["evidence_id"], "kind": "contradiction", "detail": detail,
+            "start": seg["start"], "end": None, "promise_id": p["id"],
             "created_at": datetime.now().astimezone().isoformat()}
 
 
-def check_contradictions(db: sqlite_utils.Database) -> int:
-    """Replace all contradiction flags with those the evidence shows now; returns how many.
+def _segments_against_earlier(db: sqlite_utils.Database, ev: dict[str, Any]) -> list[dict[str, Any]]:
+    """This evidence's lender-side segments against the latest earlier promise each contradicts."""
+    promises = [p for kind in ("waiver", "stop_collection")
+                for p in db.query(_PROMISES + " AND p.evidence_id != :ev", {"kind": kind, "ev": ev["id"]})
+                if _same_side(p, ev) and _since(p)]
+    if not promises:
+        return []
+    flags, stop_flagged = [], False
+    segs = db.query("SELECT id, evidence_id, start, text, at, party FROM segments WHERE evidence_id = ?"
+                    " AND COALESCE(party, 'them') = 'them' AND at IS NOT NULL ORDER BY idx", [ev["id"]])
+    for seg in segs:
+        seg["kind"] = ev["kind"]
+        for kind in ("waiver", "stop_collection"):
+            if kind == "stop_collection" and stop_flagged:
+                continue  # one flag per call or message thread is enough
+            earlier = [p for p in promises if p["kind"] == kind and _since(p) < seg["at"]]
+            if earlier and _contradicts(earlier[0], seg):
+                latest = max(earlier, key=lambda p: (_since(p), p["id"]))
+                flags.append(_flag(latest, seg))
+                stop_flagged = stop_flagged or kind == "stop_collection"
+    return flags
 
-    Runs in the caller's transaction.
-    """
+
+def _promises_against_later(db: sqlite_utils.Database, ev: dict[str, Any]) -> list[dict[str, Any]]:
+    """This evidence's promises against segments of other evidence after them (at most MAX_LATER each)."""
     flags = []
-    for p in _promises(db, "stop_collection"):
-        flags += _collection_after_stop(db, p)
-    for p in _promises(db, "waiver"):
-        flags += _fee_after_waiver(db, p)
+    for kind in ("waiver", "stop_collection"):
+        for p in db.query(_PROMISES + " AND p.evidence_id = :ev", {"kind": kind, "ev": ev["id"]}):
+            since = _since(p)
+            if not since:
+                continue
+            if kind == "waiver":
+                sql = ("SELECT s.id, s.evidence_id, s.start, s.text, s.at, e.kind, e.case_name, e.counterparty"
+                       " FROM search_fts JOIN segments s ON s.id = search_fts.rowid JOIN evidence e"
+                       " ON e.id = s.evidence_id WHERE search_fts MATCH ? AND e.case_name IS ? AND s.evidence_id != ?"
+                       " AND COALESCE(s.party, 'them') = 'them' AND s.at > ? ORDER BY s.at LIMIT ?")
+                params = [FEE_QUERY, p["case_name"], ev["id"], since, MAX_LATER]
+            else:
+                side, value = (("e.counterparty", p["counterparty"]) if p["counterparty"]
+                               else ("e.case_name", p["case_name"]))
+                sql = ("SELECT s.id, s.evidence_id, s.start, s.text, s.at, e.kind, e.case_name, e.counterparty"
+                       f" FROM segments s JOIN evidence e ON e.id = s.evidence_id WHERE {side} IS ?"
+                       " AND s.evidence_id != ? AND COALESCE(s.party, 'them') = 'them' AND s.at > ?"
+                       " ORDER BY s.at LIMIT ?")
+                params = [value, ev["id"], since, MAX_LATER * 10]
+            seen = set()
+            for seg in db.query(sql, params):
+                if (kind == "stop_collection" and seg["evidence_id"] in seen) or not _contradicts(p, seg):
+                    continue
+                seen.add(seg["evidence_id"])
+                flags.append(_flag(p, seg))
+    return flags
+
+
+def check_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
+    """Re-check the contradictions that involve this evidence; returns the flags written.
+
+    Runs in the caller's transaction (the extract job's).
+    """
+    ev = db["evidence"].get(evidence_id)
+    db.conn.execute(
+        "DELETE FROM flags WHERE kind = 'contradiction' AND (evidence_id = ? OR promise_id IN"
+        " (SELECT id FROM promises WHERE evidence_id = ?))", [evidence_id, evidence_id])
+    flags = _segments_against_earlier(db, ev) + _promises_against_later(db, ev)
+    unique = list({(f["evidence_id"], f["start"], f["promise_id"], f["detail"]): f for f in flags}.values())
+    if unique:
+        db["flags"].insert_all(unique)
+    return len(unique)
+
+
+def check_contradictions(db: sqlite_utils.Database) -> int:
+    """Re-check every evidence (after rejecting promises, or to rebuild); returns the flags written."""
     db.conn.execute("DELETE FROM flags WHERE kind = 'contradiction'")
-    if flags:
-        db["flags"].insert_all(flags)
-    return len(flags)
+    for (evidence_id,) in db.conn.execute("SELECT id FROM evidence ORDER BY id").fetchall():
+        check_evidence(db, evidence_id)
+    return db.conn.execute("SELECT COUNT(*) FROM flags WHERE kind = 'contradiction'").fetchone()[0]
 
 
 def contradictions(db: sqlite_utils.Database, case: str | None = None) -> list[dict[str, Any]]:

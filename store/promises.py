@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from store import custody
+from store.followup import check_evidence
 
 EDITABLE = ("status", "due", "amount", "note")
 USER_STATUSES = ("open", "kept", "broken", "rejected")
@@ -173,6 +174,8 @@ def edit_promise(db: sqlite_utils.Database, promise_id: int, changes: dict[str, 
             custody.append(db, "edit", actor=USER_ACTOR, evidence_id=machine["evidence_id"],
                            details={"promise_id": promise_id, "field": field, "value": value,
                                     "machine_value": machine.get(field)})
+        if "status" in values:  # a rejected promise can no longer be contradicted
+            check_evidence(db, machine["evidence_id"])
     return get_promise(db, promise_id)
 
 

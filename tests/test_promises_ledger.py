@@ -126,7 +126,34 @@ def test_a_rejected_promise_is_not_contradicted(db) -> None:
     waiver = _by_kind(list_promises(db))[("them", "waiver")]
     edit_promise(db, waiver["id"], {"status": "rejected"})
     add_evidence(db, "sms.xml", [("2024-08-25T08:00:00+08:00", "them", "您的账单已产生罚息35元")],
-                 kind="sms_xml")
+                 kind="sms_xml", counterparty="95188")
     assert contradictions(db) == []
     with db.conn:
         assert check_contradictions(db) == 0
+
+
+def test_rejecting_a_promise_removes_its_flags(db) -> None:
+    add_evidence(db, "sms.xml", [("2024-08-25T08:00:00+08:00", "them", "您的账单已产生罚息35元")],
+                 kind="sms_xml", counterparty="95188")
+    [flag] = contradictions(db)
+    edit_promise(db, flag["promise_id"], {"status": "rejected"})
+    assert contradictions(db) == []
+
+
+def test_a_message_without_a_sender_counts_for_its_case(db) -> None:
+    add_evidence(db, "sms.xml", [("2024-08-25T08:00:00+08:00", "them", "您的账单已逾期，请尽快还款")],
+                 kind="sms_xml")
+    [flag] = contradictions(db)
+    assert "collection would stop" in flag["detail"]
+
+
+def test_flags_stay_linear_when_every_file_repeats_the_promise(home) -> None:
+    """A thousand-file folder where each log says the same: one flag per fee mention, not one per pair."""
+    db = home.db()
+    for i in range(30):
+        add_evidence(db, f"log_{i}.txt", [(f"2024-08-{1 + i % 28:02d}T10:00:00+08:00", "them",
+                                           "我们可以帮您减免违约金")])
+    add_evidence(db, "sms.xml", [("2024-09-01T08:00:00+08:00", "them", "您的违约金为35元")], kind="sms_xml")
+    flags = contradictions(db)
+    assert len(flags) == 1  # the SMS, against the latest waiver only
+    assert db.conn.execute("SELECT COUNT(*) FROM promises").fetchone()[0] == 30
