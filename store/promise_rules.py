@@ -40,11 +40,14 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|不(会)?再(给您|给你|跟您|跟你)?(催收|催款|打电话|致电|联系|骚扰|上门|发短信)"
         r"|不(会)?(再)?(联系|打扰|骚扰)(您的|你的)?(家人|亲友|朋友|紧急联系人|单位|同事|通讯录)"
         r"|(停止|撤回|撤销)(委外|外包|第三方)?催收|(stop|cease|halt)( the| all)? (collection|calling|calls|contacting)"
-        r"|no (more|further) (collection )?calls|(won't|will not|not) (call|contact|bother) (you|your)", IC)),
+        r"|no (more|further) (collection )?calls|(won't|will not|not) (call|contact|bother) (you|your)"
+        r"|(collection|calls|calling)( \w+)? (will )?(stop|cease)", IC)),
     ("waiver", re.compile(
         r"减免|免除|豁免|免掉|免去|免收|免息|退还(您的|你的)?(罚息|违约金|滞纳金|利息|手续费)"
         r"|不(再)?(收取?|计收?|算)(您的|你的)?(罚息|违约金|滞纳金|利息|手续费)"
-        r"|(罚息|违约金|滞纳金|利息|手续费)(可以|会|就)?(不收|不要|不算|免了|抹掉|免)"
+        r"|(罚息|违约金|滞纳金|利息|手续费)(可以|会|就)?(全部|全)?(不收|不要|不算|免了|抹掉|免)"
+        r"|打(几|[0-9一二两三四五六七八九])(\.[0-9])?折"
+        r"|(won't|will not|not|no longer|never) (charge|collect)( you)?( the| any)? (late fees?|penalt\w*|interest)"
         r"|\bwaiv\w*|\bforgiv\w*|write (it )?off"
         r"|(remove|cancel|drop)( the)? (late fee|penalty|penalties|interest)", IC)),
     ("installment", re.compile(
@@ -73,7 +76,7 @@ NEEDS_SUM_OR_DATE = frozenset({"payment"})
 
 COMMITMENT = re.compile(
     r"会|可以|能够?|将|保证|承诺|答应|一定|马上|立即|立刻|尽快|争取|同意|安排|负责|帮(您|你)|为(您|你)"
-    r"|给(您|你)|准备|打算|要|先|就|没问题|好的|行|没事|放心"
+    r"|给(您|你)|准备|打算|要|先|就|没问题|好的|行|没事|放心|全免|打[0-9一二两三四五六七八九几]折"
     r"|\bwill\b|'ll\b|\bcan\b|\bshall\b|going to|\bpromise|\bguarantee|\bagree|\bsure\b|\bok(ay)?\b", IC)
 
 QUESTION = re.compile(
