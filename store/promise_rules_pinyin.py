@@ -54,17 +54,26 @@ def _keys(char: str) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=1)
-def _word_keys() -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    out = []
+def _by_first_sound() -> dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]]:
+    """Domain words indexed by the close and loose keys of their first character (longest first).
+
+    Most characters start no domain word, so a position costs one dictionary lookup.
+    """
+    index: dict[str, list] = {}
     for word in DOMAIN_WORDS:
         keys = [_keys(c) for c in word]
-        out.append((word, tuple(k[0] for k in keys), tuple(k[1] for k in keys)))
-    return out
+        entry = (word, tuple(k[0] for k in keys), tuple(k[1] for k in keys))
+        index.setdefault(keys[0][0], []).append(entry)
+        if word in LOOSE_WORDS:
+            index.setdefault(keys[0][1], []).append(entry)
+    return index
 
 
 def _match_at(text_keys: list, i: int) -> str | None:
     """The domain word that sounds like the text at position i, if any."""
-    for word, close, loose in _word_keys():
+    first = text_keys[i]
+    candidates = _by_first_sound().get(first[0], []) + _by_first_sound().get(first[1], [])
+    for word, close, loose in sorted(candidates, key=lambda c: -len(c[0])):
         n = len(word)
         span = text_keys[i:i + n]
         if len(span) < n or any(k is None for k in span):
