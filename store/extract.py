@@ -228,6 +228,8 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
     clauses = _clauses(ctx.text, s0, s1)
     conds = _conditions(ctx, s0, s1)
     triggers = _triggers(ctx, s0, s1)
+    dates = [d for d in ctx.dates if s0 <= d.start < s1 and not d.past]
+    amounts = [x for x in ctx.amounts if s0 <= x.start < s1]
     out: dict[tuple[str, str], Promise] = {}
     for kind, a, b in triggers:
         if _inside(a, b, conds):
@@ -240,8 +242,8 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
         if _refused(ctx, clause, a, b):
             continue
         free = _free_clauses(clauses, triggers, kind)
-        date, date_own = _pick([d for d in ctx.dates if not d.past], clause, free, conds)
-        amount, amount_own = _pick(ctx.amounts, clause, free, conds)
+        date, date_own = _pick(dates, clause, free, conds)
+        amount, amount_own = _pick(amounts, clause, free, conds)
         if kind == "payment" and not (amount_own or date_own):
             continue
         committed = (R.COMMITMENT.search(R.CONDITION.sub(" ", sent)) or date or amount
