@@ -86,8 +86,8 @@ def list_promises(
 ) -> list[dict[str, Any]]:
     """Promises with effective values, ordered by due date (undated last), then said_at.
 
-    Each has the `recorder promises --json` keys plus `overdue`, `notes`, `flags`, `case`,
-    `machine` (the machine's own values) and `edited`. `open` leaves out kept, broken and
+    Each has the `recorder promises --json` keys plus `overdue`, `notes`, `flags`, `case` (also
+    as `case_name`), `counterparty`, `machine` (the machine's own values) and `edited`. `open` leaves out kept, broken and
     rejected promises; `overdue` keeps only open ones past their due date.
     """
     if which not in WHICH:
@@ -98,7 +98,8 @@ def list_promises(
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
-    sql = ("SELECT p.*, e.source AS source, e.case_name AS \"case\", e.counterparty AS counterparty FROM promises p"
+    sql = ("SELECT p.*, e.source AS source, e.case_name AS case_name, e.case_name AS \"case\","
+           " e.counterparty AS counterparty FROM promises p"
            " JOIN evidence e ON e.id = p.evidence_id WHERE " + " AND ".join(f"({w})" for w in where))
     raw = list(db.query(sql, params))
     ids = [r["id"] for r in raw]
