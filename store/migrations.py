@@ -236,3 +236,6 @@ def m011_search_index(db: sqlite_utils.Database) -> None:
     )
     db["search_docs"].create({"segment_id": int, "evidence_id": int}, pk="segment_id")
     db["search_docs"].create_index(["evidence_id"])
+    from store.search import reindex_all  # segments stored before this migration become searchable
+
+    reindex_all(db.conn)

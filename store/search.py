@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -111,23 +112,28 @@ def index_evidence(db: sqlite_utils.Database, evidence_id: int, segments: Iterab
 
 
 def rebuild_index(db: sqlite_utils.Database, batch: int = 5000) -> int:
-    """Recompute the whole index from the segments table; returns the rows written."""
-    conn, count = db.conn, 0
-    with conn:
-        conn.execute("DELETE FROM search_fts")
-        conn.execute("DELETE FROM search_docs")
-        cursor = conn.execute(
-            "SELECT s.id, s.evidence_id, COALESCE(s.text_norm, s.text, ''), e.case_name, e.kind, s.party, s.at,"
-            " (SELECT group_concat(p.kind) FROM promises p WHERE p.segment_id = s.id)"
-            " FROM segments s JOIN evidence e ON e.id = s.evidence_id")
-        while chunk := cursor.fetchmany(batch):
-            conn.executemany(_INSERT, _index_rows(
-                (sid, text, case, kind, party, at, (kinds or "").split(",") if kinds else ())
-                for sid, _, text, case, kind, party, at, kinds in chunk))
-            conn.executemany("INSERT INTO search_docs (segment_id, evidence_id) VALUES (?, ?)",
-                             [(row[0], row[1]) for row in chunk])
-            count += len(chunk)
-        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")  # one b-tree: faster queries
+    """Recompute the whole index from the segments table in one transaction; returns the rows written."""
+    with db.conn:
+        return reindex_all(db.conn, batch)
+
+
+def reindex_all(conn: sqlite3.Connection, batch: int = 5000) -> int:
+    """Recompute the whole index in the caller's transaction (used by the migration that adds it)."""
+    count = 0
+    conn.execute("DELETE FROM search_fts")
+    conn.execute("DELETE FROM search_docs")
+    cursor = conn.execute(
+        "SELECT s.id, s.evidence_id, COALESCE(s.text_norm, s.text, ''), e.case_name, e.kind, s.party, s.at,"
+        " (SELECT group_concat(p.kind) FROM promises p WHERE p.segment_id = s.id)"
+        " FROM segments s JOIN evidence e ON e.id = s.evidence_id")
+    while chunk := cursor.fetchmany(batch):
+        conn.executemany(_INSERT, _index_rows(
+            (sid, text, case, kind, party, at, (kinds or "").split(",") if kinds else ())
+            for sid, _, text, case, kind, party, at, kinds in chunk))
+        conn.executemany("INSERT INTO search_docs (segment_id, evidence_id) VALUES (?, ?)",
+                         [(row[0], row[1]) for row in chunk])
+        count += len(chunk)
+    conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")  # one b-tree: faster queries
     return count
 
 

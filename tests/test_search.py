@@ -128,3 +128,14 @@ def test_bad_dates_and_empty_ranges(db) -> None:
     with pytest.raises(QueryError, match="2024-08-20"):
         search(db, "减免", Filters(date_from="last week"))
     assert search(db, "减免", Filters(date_from="2024-09-01", date_to="2024-08-01")) == []
+
+
+def test_rebuild_index_covers_segments_stored_without_the_extract_job(db) -> None:
+    from store.search import rebuild_index
+
+    evidence_id = search(db, "谢谢")[0]["evidence_id"]
+    db["segments"].insert({"evidence_id": evidence_id, "idx": 99, "text": "補上的罰息說明",
+                           "text_norm": "补上的罚息说明", "party": "them", "at": "2024-08-15T11:00:00+08:00"})
+    assert search(db, "罚息说明") == []
+    assert rebuild_index(db) == db["segments"].count
+    assert _texts(search(db, "罰息說明", Filters(party="them"))) == ["補上的罰息說明"]
