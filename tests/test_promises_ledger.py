@@ -157,3 +157,17 @@ def test_flags_stay_linear_when_every_file_repeats_the_promise(home) -> None:
     flags = contradictions(db)
     assert len(flags) == 1  # the SMS, against the latest waiver only
     assert db.conn.execute("SELECT COUNT(*) FROM promises").fetchone()[0] == 30
+
+
+def test_a_recording_gives_said_at_from_recorded_at_plus_offset(home) -> None:
+    db = home.db()
+    add_evidence(db, "call.m4a", [(None, "them", "我們可以幫您減免罰息，三個工作日內停催"),
+                                  (None, "me", "好的，那我下週五之前還五千")],
+                 kind="audio", recorded_at="2024-09-02T15:00:00+08:00", starts=[3.5, 9.0])
+    rows = _by_kind(list_promises(db))
+    stop = rows[("them", "stop_collection")]
+    assert (stop["offset"], stop["said_at"]) == (3.5, "2024-09-02T15:00:03.500000+08:00")
+    assert stop["due"] == "2024-09-05T23:59:59+08:00"  # three working days from Monday 2 September
+    pay = rows[("me", "payment")]
+    assert (pay["amount"], pay["due"][:10], pay["offset"]) == (5000.0, "2024-09-13", 9.0)
+    assert rows[("them", "waiver")]["text"] == "我們可以幫您減免罰息，三個工作日內停催"
