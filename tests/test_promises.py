@@ -219,3 +219,10 @@ def test_a_promise_in_one_segment_is_not_found_twice() -> None:
     segs = _segs(("剩下的能分12期吗？", "me"), ("可以，剩余欠款可以分12期还款，每期1,040元", "them"))
     found = extract_segments(segs, [REF, REF])
     assert [(f.index, f.promise.kind, f.promise.amount) for f in found] == [(1, "installment", 1040)]
+
+
+def test_an_english_question_answered_yes() -> None:
+    segs = _segs(("Would you be able to pay 2000 by Friday?", "them"), ("Sure, I can do that.", "me"))
+    [found] = extract_segments(segs, [REF, REF])
+    assert (found.index, found.promise.party, found.promise.kind, found.promise.amount) == (1, "me", "payment", 2000)
+    assert found.promise.due.date().isoformat() == "2024-08-16"
