@@ -224,3 +224,9 @@ def retry(ctx: click.Context, evidence_id: int | None, retry_all: bool) -> None:
 from recorder.cli_transcribe import transcribe  # noqa: E402
 
 cli.add_command(transcribe)
+from recorder.cli_promises import extract, promise, promises, search  # noqa: E402
+
+cli.add_command(extract)
+cli.add_command(promises)
+cli.add_command(promise)
+cli.add_command(search)

@@ -212,3 +212,41 @@ def m002_segments(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("promise_id", "promises", "id")],
     )
+
+
+@migration
+def m010_promise_identity(db: sqlite_utils.Database) -> None:
+    """Promises keep their id across re-extraction, and a re-read may replace their segments.
+
+    `key` (segment position, kind, party, quote) lets the extract job find a promise again, so
+    the user's edits stay attached to it. `segment_text` keeps the segment as said for display,
+    `repairs` names domain words repaired from sound-alikes (解灭 → 减免). The foreign key on
+    `segment_id` is dropped: a read job replaces the segments (new ids) before the extract job
+    that follows it points the promises at the new ones.
+    """
+    db.conn.execute("PRAGMA defer_foreign_keys = ON")
+    db["promises"].transform(drop_foreign_keys=["segment_id"])
+    for column, kind in (("segment_idx", int), ("key", str), ("segment_text", str), ("repairs", str)):
+        db["promises"].add_column(column, kind)
+    db["promises"].create_index(["evidence_id", "key"])
+    db["promises"].create_index(["due"])
+
+
+@migration
+def m011_search_index(db: sqlite_utils.Database) -> None:
+    """Full-text search that works for Chinese with the stock FTS5 tokenizer (see store/search.py).
+
+    `search_fts` holds, per segment (rowid = segment id), the Simplified text as character
+    bigrams plus English words (`grams`), as single characters (`chars`), and the filter tokens
+    (`tags`: case, evidence kind, party, dates, promise kinds); `search_docs`
+    maps each row to its evidence so an evidence's rows can be replaced quickly.
+    """
+    db.conn.execute(
+        "CREATE VIRTUAL TABLE search_fts USING fts5(grams, chars, tags,"
+        " tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+    db["search_docs"].create({"segment_id": int, "evidence_id": int}, pk="segment_id")
+    db["search_docs"].create_index(["evidence_id"])
+    from store.search import reindex_all  # segments stored before this migration become searchable
+
+    reindex_all(db.conn)

@@ -1,0 +1,228 @@
+"""Promises in negotiation sentences: Simplified, Traditional, English, negatives, ASR-garbled.
+
+Every case is said on Thursday 2024-08-15 10:00 (Asia/Shanghai); each expected promise is
+(party, kind, amount, due date) and the list is exactly what must be found.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from store.extract import extract_segments, extract_text, find_promises
+from store.promise_rules_pinyin import repair
+
+REF = datetime(2024, 8, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+CASES = [
+    # --- Simplified Chinese ------------------------------------------------------------------
+    ("如果您在8月20日前先还两千，我们可以帮您减免违约金", "them", [("them", "waiver", None, None)]),
+    ("好的，我20号之前还两千", "me", [("me", "payment", 2000, "2024-08-20")]),
+    ("您在20号前先还两千", "them", [("me", "payment", 2000, "2024-08-20")]),
+    ("我们可以帮您减免违约金", "them", [("them", "waiver", None, None)]),
+    ("另外我们会在三个工作日内停止催收电话", "them", [("them", "stop_collection", None, "2024-08-20")]),
+    ("可以，剩余欠款可以分12期还款，每期1,040元", "them", [("them", "installment", 1040, None)]),
+    ("结清后我们会给您开具结清证明，不会上报征信", "them",
+     [("them", "settlement_proof", None, None), ("them", "credit_report", None, None)]),
+    ("我们明天给您回电", "them", [("them", "callback", None, "2024-08-16")]),
+    ("我明天下午给你们回复", "me", [("me", "callback", None, "2024-08-16")]),
+    ("可以给您延期到下个月15号", "them", [("them", "extension", None, "2024-09-15")]),
+    ("罚息我们可以减免800元", "them", [("them", "waiver", 800, None)]),
+    ("我下周五前转账5000元", "me", [("me", "payment", 5000, "2024-08-23")]),
+    ("如果您今天还三千，我们就停催", "them", [("them", "stop_collection", None, None)]),
+    ("您先还一万二，剩下的我们给您申请停息挂账", "them",
+     [("me", "payment", 12000, None), ("them", "installment", None, None)]),
+    ("我保证月底前还清", "me", [("me", "payment", None, "2024-08-31")]),
+    ("我们不会再给您打电话了", "them", [("them", "stop_collection", None, None)]),
+    ("我们会在下周一之前给您答复", "them", [("them", "callback", None, "2024-08-19")]),
+    ("好的，那我们这边给您申请二次分期，分24期", "them", [("them", "installment", None, None)]),
+    ("违约金我们可以全部免掉，本金您月底前还清就行", "them",
+     [("them", "waiver", None, None), ("me", "payment", None, "2024-08-31")]),
+    # run-on speech without punctuation, as Whisper writes it
+    ("行这样吧我给您申请一下延期一个月下个月15号之前您要把这期还上", "them",
+     [("them", "extension", None, "2024-09-15"), ("me", "payment", None, "2024-09-15")]),
+    ("如果您今天能还三千的话我可以帮您申请减免剩下的利息", "them", [("them", "waiver", None, None)]),
+    ("我们会把您的情况反馈给上级到时候再通知您", "them", [("them", "callback", None, None)]),
+    ("我跟您说您20号前先还两千", "them", [("me", "payment", 2000, "2024-08-20")]),
+    ("我们给您办理停息挂账之后每个月还五百", "them", [("them", "installment", 500, None)]),
+    ("您放心我们这边不会再给您打电话了", "them", [("them", "stop_collection", None, None)]),
+    ("OK, we will send the settlement letter within 5 business days.", "them",
+     [("them", "settlement_proof", None, "2024-08-22")]),
+    # --- not promises ----------------------------------------------------------------------
+    ("【网商贷】尊敬的客户，您的借款已逾期3天，请于8月20日前还款2000元，以免影响您的个人征信。", "them", []),
+    ("【借呗】您本期账单1,040元将于8月20日到期，请按时还款。", "them", []),
+    ("不好意思我们这边不能给您开结清证明", "them", []),
+    ("这个我们也没办法您只能先还最低还款", "them", []),
+    ("那你们能保证不上征信吗", "me", []),
+    ("I cannot pay the full amount this month.", "me", []),
+    ("我们没办法减免", "them", []),
+    ("你们上次说会减免的", "me", []),
+    ("请尽快还款", "them", []),
+    ("违约金能减免吗？", "me", []),
+    ("减免不了，这是系统规定", "them", []),
+    ("我已经还了两千", "me", []),
+    ("逾期将上报征信", "them", []),
+    ("我想申请减免违约金", "me", []),
+    ("已经为您减免了违约金", "them", []),
+    ("您的账单已逾期，请及时处理", "them", []),
+    ("我们不同意分期", "them", []),
+    ("你们之前答应过不上征信", "me", []),
+    ("您什么时候能还款？", "them", []),
+    ("好的，谢谢", "me", []),
+    ("8月5号还了两千", "me", []),
+    ("如不按时还款，我们将采取法律措施", "them", []),
+    # --- Traditional Chinese ---------------------------------------------------------------
+    ("我們可以幫您減免違約金", "them", [("them", "waiver", None, None)]),
+    ("我們會在三個工作日內停止催收", "them", [("them", "stop_collection", None, "2024-08-20")]),
+    ("結清後我們會給您開具結清證明", "them", [("them", "settlement_proof", None, None)]),
+    ("我20號之前還兩千", "me", [("me", "payment", 2000, "2024-08-20")]),
+    ("我們沒辦法減免", "them", []),
+    ("上次你們說會減免罰息", "me", []),
+    # --- English ---------------------------------------------------------------------------
+    ("We will waive the late fee if you pay 2,000 yuan by August 20.", "them", [("them", "waiver", None, None)]),
+    ("I will pay 2000 yuan by Friday.", "me", [("me", "payment", 2000, "2024-08-16")]),
+    ("We will stop collection calls within 3 working days.", "them",
+     [("them", "stop_collection", None, "2024-08-20")]),
+    ("We won't report this to the credit bureau once you settle.", "them", [("them", "credit_report", None, None)]),
+    ("We'll call you back tomorrow.", "them", [("them", "callback", None, "2024-08-16")]),
+    ("You can split the balance into 12 monthly installments of 1,040 yuan.", "them",
+     [("them", "installment", 1040, None)]),
+    ("We will send you a settlement certificate after you pay off the loan.", "them",
+     [("them", "settlement_proof", None, None)]),
+    ("We will not charge the late fee anymore.", "them", [("them", "waiver", None, None)]),
+    ("We apologise; collection calls will stop from today.", "them",
+     [("them", "stop_collection", None, "2024-08-15")]),
+    ("You need to pay at least 500 yuan before the 20th.", "them", [("me", "payment", 500, "2024-08-20")]),
+    ("违约金全免，利息打八折", "them", [("them", "waiver", None, None)]),
+    ("我们将于3个工作日内将结清证明发送至您的邮箱", "them", [("them", "settlement_proof", None, "2024-08-20")]),
+    ("我哋可以幫你減免罰息", "them", [("them", "waiver", None, None)]),
+    ("We can't waive the penalty.", "them", []),
+    ("Our system does not allow a waiver.", "them", []),
+    ("Last time you said you would waive the fee.", "me", []),
+    ("Can you waive the late fee?", "me", []),
+    ("Please repay as soon as possible.", "them", []),
+    ("The late fee was waived already.", "them", []),
+    # --- speech recognition errors ---------------------------------------------------------
+    ("我们可以帮您解灭违约金", "them", [("them", "waiver", None, None)]),
+    ("结清后不会上报征刑", "them", [("them", "credit_report", None, None)]),
+    ("我们这边给您停崔", "them", [("them", "stop_collection", None, None)]),
+    ("可以帮您申请沿期到下个月", "them", [("them", "extension", None, "2024-09-30")]),
+    ("我们会帮您分奇还款，每期八百", "them", [("them", "installment", 800, None)]),
+    ("結清後不會上報徵信", "them", [("them", "credit_report", None, None)]),
+    ("我们没办法解灭", "them", []),
+    ("我们会帮您解密文件", "them", []),
+]
+
+
+def _summary(promises: list[dict]) -> list[tuple]:
+    return sorted(
+        (p["party"], p["kind"], p["amount"], p["due"][:10] if p["due"] else None) for p in promises
+    )
+
+
+@pytest.mark.parametrize(("text", "speaker", "expected"), CASES, ids=[c[0][:24] for c in CASES])
+def test_promise_table(text: str, speaker: str, expected: list[tuple]) -> None:
+    result = extract_text(text, REF, speaker)
+    assert _summary(result["promises"]) == sorted(expected), result["promises"]
+
+
+def test_table_is_large_enough() -> None:
+    assert len(CASES) >= 40
+    assert sum(1 for c in CASES if not c[2]) >= 15  # negatives
+
+
+def test_a_condition_ends_at_de_hua() -> None:
+    [p] = extract_text("如果您今天能还三千的话我可以帮您申请减免剩下的利息", REF, "them")["promises"]
+    assert p["condition"] == "如果您今天能还三千的话"
+
+
+def test_condition_and_quote_keep_the_original_text() -> None:
+    [p] = extract_text("如果您在8月20日前先還兩千，我們可以幫您解灭違約金", REF, "them")["promises"]
+    assert p["condition"] == "如果您在8月20日前先還兩千"
+    assert p["text"] == "如果您在8月20日前先還兩千，我們可以幫您解灭違約金"  # as written, not repaired
+
+
+def test_english_condition_keeps_the_whole_sum() -> None:
+    [p] = extract_text("We will waive the late fee if you pay 2,000 yuan by August 20.", REF, "them")["promises"]
+    assert p["condition"] == "if you pay 2,000 yuan by August 20"
+
+
+def test_unknown_speaker_reads_the_grammar() -> None:
+    """Without --speaker, 我们 is the lender's agent and 我 the borrower."""
+    assert _summary(extract_text("我们会在三个工作日内停止催收", REF)["promises"]) == [
+        ("them", "stop_collection", None, "2024-08-20")]
+    assert _summary(extract_text("我20号之前还两千", REF)["promises"]) == [("me", "payment", 2000, "2024-08-20")]
+
+
+def test_json_keys() -> None:
+    result = extract_text("好的，我20号之前还两千", REF, "me")
+    assert set(result) == {"dates", "amounts", "promises"}
+    assert set(result["dates"][0]) == {"text", "value", "grain", "end"}
+    assert set(result["amounts"][0]) == {"text", "value", "currency"}
+    assert set(result["promises"][0]) == {"party", "kind", "text", "amount", "currency", "due", "condition"}
+    assert result["promises"][0]["due"] == "2024-08-20T23:59:59+08:00"
+
+
+def test_bad_speaker_is_refused() -> None:
+    with pytest.raises(ValueError):
+        extract_text("我20号之前还两千", REF, "agent")
+
+
+def test_promise_spans_point_into_the_text() -> None:
+    text = "您好。好的，我20号之前还两千。谢谢"
+    [p] = find_promises(text, REF, "me")
+    assert text[p.start:p.end] == p.text == "好的，我20号之前还两千。"
+
+
+def test_repair_keeps_length_and_reports_what_it_changed() -> None:
+    fixed, repairs = repair("我们可以帮您解灭违约金，不会上报征刑")
+    assert fixed == "我们可以帮您减免违约金，不会上报征信"
+    assert [w for _, _, w in repairs] == ["减免", "征信"]
+    assert repair("我们会帮您减免")[1] == []  # already right: nothing to report
+
+
+# --- across segments ---------------------------------------------------------------------------
+
+
+def _segs(*items: tuple[str, str | None]) -> list[dict]:
+    return [{"text": t, "party": p, "idx": i} for i, (t, p) in enumerate(items)]
+
+
+def test_a_sentence_cut_between_segments_is_read_whole() -> None:
+    segs = _segs(("我们可以帮您", "them"), ("减免违约金。", "them"))
+    found = extract_segments(segs, [REF, REF])
+    assert [(f.index, f.promise.party, f.promise.kind) for f in found] == [(0, "them", "waiver")]
+    assert found[0].promise.text == "我们可以帮您减免违约金。"
+
+
+def test_a_question_answered_yes_is_a_promise_of_the_one_who_agreed() -> None:
+    segs = _segs(("违约金能不能减免？", "me"), ("可以的。", "them"))
+    found = extract_segments(segs, [REF, REF])
+    assert [(f.index, f.promise.party, f.promise.kind) for f in found] == [(1, "them", "waiver")]
+    assert found[0].promise.text == "违约金能不能减免？ — 可以的。"
+
+
+def test_a_question_answered_by_the_borrower_binds_the_borrower() -> None:
+    segs = _segs(("您能在20号之前先还两千吗？", "them"), ("可以。", "me"))
+    found = extract_segments(segs, [REF, REF])
+    assert [(f.promise.party, f.promise.kind, f.promise.amount) for f in found] == [("me", "payment", 2000)]
+
+
+def test_a_question_answered_no_is_nothing() -> None:
+    segs = _segs(("违约金能不能减免？", "me"), ("不行，这个没办法。", "them"))
+    assert extract_segments(segs, [REF, REF]) == []
+
+
+def test_a_promise_in_one_segment_is_not_found_twice() -> None:
+    segs = _segs(("剩下的能分12期吗？", "me"), ("可以，剩余欠款可以分12期还款，每期1,040元", "them"))
+    found = extract_segments(segs, [REF, REF])
+    assert [(f.index, f.promise.kind, f.promise.amount) for f in found] == [(1, "installment", 1040)]
+
+
+def test_an_english_question_answered_yes() -> None:
+    segs = _segs(("Would you be able to pay 2000 by Friday?", "them"), ("Sure, I can do that.", "me"))
+    [found] = extract_segments(segs, [REF, REF])
+    assert (found.index, found.promise.party, found.promise.kind, found.promise.amount) == (1, "me", "payment", 2000)
+    assert found.promise.due.date().isoformat() == "2024-08-16"
