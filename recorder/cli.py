@@ -218,3 +218,10 @@ def retry(ctx: click.Context, evidence_id: int | None, retry_all: bool) -> None:
         with db.conn:
             db.conn.execute("DELETE FROM intake_problems")
     click.echo(f"queued {count} job(s) again; run `recorder watch --once` to process them")
+
+
+from recorder.cli_report import export, purpose, report  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(export)
+cli.add_command(purpose)

@@ -1,0 +1,41 @@
+"""Writing one report file (HTML, PDF, JSON or CSV) and logging it in the custody log.
+
+A report handed to a regulator is part of the record: the custody log says
+when it was made, in which format, for which case and period, whether it was
+redacted, and the SHA-256 of what was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from reports.data import ReportOptions, ReportSource, build_report
+from reports.render import render, write_atomic
+from store import custody
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    format: str
+    sha256: str
+    events: int
+    promises: int
+    evidence: int
+
+
+def write_report(source: ReportSource, options: ReportOptions, fmt: str, out: Path) -> ReportResult:
+    """Build, render and write the report to `out`; append a `report` row to the custody log."""
+    data = build_report(source, options)
+    content = render(data, fmt)
+    write_atomic(Path(out), content)
+    digest = hashlib.sha256(content).hexdigest()
+    custody.append(source.db, "report", actor=source.generator, details={
+        "format": fmt, "file": Path(out).name, "sha256": digest, "case": options.case,
+        "from": options.date_from.isoformat() if options.date_from else None,
+        "to": options.date_to.isoformat() if options.date_to else None,
+        "lang": options.lang, "redacted": options.redact,
+    })
+    return ReportResult(Path(out), fmt, digest, len(data["timeline"]), len(data["ledger"]), len(data["evidence"]))
