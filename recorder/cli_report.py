@@ -56,7 +56,7 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
            redact: bool, fmt: str, output: Path) -> None:
     """Write the timeline report: promise ledger, every contact, 证据目录, transcripts, custody."""
     from reports.data import ReportOptions
-    from reports.export import write_report
+    from reports.export import ReportError, write_report
     from reports.render import RenderError
 
     options = ReportOptions(case=case, date_from=_day(date_from, "--from"), date_to=_day(date_to, "--to"),
@@ -65,6 +65,8 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
         raise click.BadParameter("--from is after --to; swap them.", param_hint="--from")
     try:
         result = write_report(_source(_home(ctx)), options, fmt, output)
+    except ReportError as e:
+        raise click.ClickException(str(e)) from e
     except (RenderError, OSError) as e:
         raise click.ClickException(f"Could not write the report: {e}") from e
     click.echo(f"{result.events} contact(s), {result.promises} promise(s), {result.evidence} file(s)", err=True)

@@ -335,15 +335,19 @@ def _auto_purpose(ctx: _Ctx, ev: dict[str, Any], promises: list[dict[str, Any]])
     return m["purpose_default"]
 
 
-def _source_label(ctx: _Ctx, ev: dict[str, Any]) -> str:
+def _source_label(ctx: _Ctx, ev: dict[str, Any], parent: dict[str, Any] | None) -> str:
+    """证据来源: what kind of record it is, the number it came from, and its email when an attachment."""
     kind = ev["kind"]
     if kind == "sms_xml":
         code = "calls" if ev["meta"].get("sms_backup", {}).get("kind") == "calls" else "sms"
     else:
         code = kind
     text = label(ctx.lang, "src", code)
-    return f"{text}（{ev['counterparty']}）" if ev.get("counterparty") and ctx.lang == "zh" else (
-        f"{text} ({ev['counterparty']})" if ev.get("counterparty") else text)
+    if parent is not None:
+        text = ctx.m["src_attachment"].format(kind=text, parent=parent["original_name"])
+    if ev.get("counterparty"):
+        text += f"（{ev['counterparty']}）" if ctx.lang == "zh" else f" ({ev['counterparty']})"
+    return text
 
 
 def _formed_at(ctx: _Ctx, ev: dict[str, Any], events: list[dict[str, Any]]) -> tuple[str, str]:
@@ -470,7 +474,8 @@ def build_report(source: ReportSource, options: ReportOptions) -> dict[str, Any]
     for ev_id in included:
         ev = by_id[ev_id]
         evidence_list.append(_evidence_entry(ctx, ev, number[ev_id], segments.get(ev_id, []),
-                                             events_by_ev[ev_id], ledger_by_ev.get(ev_id, []), purposes.get(ev_id)))
+                                             events_by_ev[ev_id], ledger_by_ev.get(ev_id, []), purposes.get(ev_id),
+                                             by_id.get(ev.get("parent_id"))))
         appendix.append(_appendix_entry(ctx, ev, number[ev_id], segments.get(ev_id, []), flags.get(ev_id, [])))
     for e in events:
         e["evidence_no"] = number[e["evidence_id"]]
@@ -518,7 +523,8 @@ def _link_promises(events: list[dict[str, Any]], ledger: list[dict[str, Any]]) -
 
 
 def _evidence_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str, Any]],
-                    events: list[dict[str, Any]], promises: list[dict[str, Any]], user_purpose: str | None) -> dict[str, Any]:
+                    events: list[dict[str, Any]], promises: list[dict[str, Any]], user_purpose: str | None,
+                    parent: dict[str, Any] | None) -> dict[str, Any]:
     formed, meaning = _formed_at(ctx, ev, events)
     note = ""
     if ev.get("state") not in ("done", None):
@@ -530,7 +536,7 @@ def _evidence_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str,
         "id": ev["id"],
         "name": ev["original_name"],
         "kind": ev["kind"],
-        "source_label": _source_label(ctx, ev),
+        "source_label": _source_label(ctx, ev, parent),
         "formed_at_text": formed,
         "formed_meaning_label": meaning,
         "recorded_at": ev.get("recorded_at"),

@@ -11,9 +11,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.data import ReportOptions, ReportSource, build_report
+from reports.data import ReportOptions, ReportSource, build_report, load_evidence
 from reports.render import render, write_atomic
 from store import custody
+
+
+class ReportError(Exception):
+    """There is nothing to report; the message says how to check the case name."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,14 @@ class ReportResult:
 
 
 def write_report(source: ReportSource, options: ReportOptions, fmt: str, out: Path) -> ReportResult:
-    """Build, render and write the report to `out`; append a `report` row to the custody log."""
+    """Build, render and write the report to `out`; append a `report` row to the custody log.
+
+    A case without any evidence is an error (most likely a misspelt name); a
+    period without contacts is a valid, empty report.
+    """
+    if not load_evidence(source.db, options.case):
+        where = f"in case {options.case!r}" if options.case else "in this home yet"
+        raise ReportError(f"There is no evidence {where}; `recorder list` shows the cases and files.")
     data = build_report(source, options)
     content = render(data, fmt)
     write_atomic(Path(out), content)

@@ -176,3 +176,56 @@ def test_hostile_text_is_escaped_in_html(case, tmp_path: Path):
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in html
+
+
+def test_files_that_could_not_be_read_are_still_listed_and_bundled(tmp_path: Path):
+    """An unsupported file and an empty one are evidence too: listed with their state, bundled unchanged."""
+    home = Home.locate(tmp_path / "home")
+    home.init()
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "录音备份_20240820_090000.bin").write_bytes(bytes(range(256)) * 8)
+    (folder / "空文件.txt").write_bytes(b"")
+    db = home.db()
+    from recorder.intake import ingest_file
+
+    for path in sorted(folder.iterdir()):
+        ingest_file(home, db, path, case=CASE)
+    runner = CliRunner()
+    out = tmp_path / "r.json"
+    result = runner.invoke(cli, ["--home", str(home.root), "report", "--case", CASE, "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    notes = {e["name"]: e["note"] for e in data["evidence"]}
+    assert notes["录音备份_20240820_090000.bin"].startswith("处理状态：unsupported")
+    assert "empty" in notes["空文件.txt"]
+    assert {e["kind"] for e in data["timeline"]} == {"document"} and data["ledger"] == []
+    result = runner.invoke(cli, ["--home", str(home.root), "export", "--bundle", str(tmp_path / "b.zip")])
+    assert result.exit_code == 0, result.output
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        assert zf.read("b/originals/录音备份_20240820_090000.bin") == bytes(range(256)) * 8
+        assert zf.read("b/originals/空文件.txt") == b""
+
+
+def test_unknown_case_is_one_clear_error(case, tmp_path: Path):
+    result = CliRunner().invoke(cli, ["--home", str(case.home.root), "report", "--case", "借呗",
+                                      "--format", "html", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "no evidence in case '借呗'" in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_an_attachment_says_which_file_it_came_from(tmp_path: Path):
+    from recorder.intake import ingest_attachment
+    from transcribe.segment import Attachment
+
+    home = Home.locate(tmp_path / "home")
+    home.init()
+    own = make_case(home, tmp_path / "files")
+    db = home.db()
+    parent = db["evidence"].get(own.ids["sms"])
+    with db.conn:
+        child = ingest_attachment(home, db, parent, Attachment("还款计划.pdf", b"%PDF-1.4 not really"))
+    entry = next(e for e in build(own)["evidence"] if e["id"] == child)
+    assert entry["source_label"] == "PDF 文件，附件，来自 sms-20240826.xml"
