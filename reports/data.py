@@ -483,7 +483,7 @@ def build_report(source: ReportSource, options: ReportOptions) -> dict[str, Any]
         e["kind_label"] = label(ctx.lang, "ev", e["kind"])
         e["time_meaning_label"] = label(ctx.lang, "tm", e["time_meaning"])
         e["party_label"] = ctx.party(e["party"]) if e["party"] else ""
-        del e["_sort"], e["_date"]
+        del e["_sort"], e["_date"], e["segment_ids"], e["whole"]
     for i, e in enumerate(events, start=1):
         e["seq"] = i
 
