@@ -229,3 +229,9 @@ def test_an_attachment_says_which_file_it_came_from(tmp_path: Path):
         child = ingest_attachment(home, db, parent, Attachment("还款计划.pdf", b"%PDF-1.4 not really"))
     entry = next(e for e in build(own)["evidence"] if e["id"] == child)
     assert entry["source_label"] == "PDF 文件，附件，来自 sms-20240826.xml"
+
+
+def test_both_languages_have_every_message():
+    from reports.i18n import MESSAGES
+
+    assert MESSAGES["zh"].keys() == MESSAGES["en"].keys()
