@@ -63,6 +63,8 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
                             lang=lang, redact=redact)
     if options.date_from and options.date_to and options.date_from > options.date_to:
         raise click.BadParameter("--from is after --to; swap them.", param_hint="--from")
+    if fmt == "pdf":
+        click.echo("rendering the PDF (about 15 s per 1,000 contacts)…", err=True)
     try:
         result = write_report(_source(_home(ctx)), options, fmt, output)
     except ReportError as e:
@@ -83,6 +85,7 @@ def export(ctx: click.Context, bundle: Path, case: str | None, lang: str) -> Non
     """Write the evidence bundle that anyone can check offline (sh verify.sh / python3 verify.py)."""
     from reports.bundle import BundleError, export_bundle
 
+    click.echo("writing the bundle: originals, report.html, report.pdf (the PDF takes longest)…", err=True)
     try:
         result = export_bundle(_source(_home(ctx)), bundle, case=case, lang=lang)
     except (BundleError, OSError) as e:
