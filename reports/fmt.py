@@ -29,7 +29,8 @@ def local_text(value: datetime | None, zone: ZoneInfo) -> str:
         return ""
     if value.tzinfo is not None:
         value = value.astimezone(zone)
-    return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    text = value.isoformat(sep=" ", timespec="seconds")  # isoformat is several times faster than strftime
+    return text[:19] if value.second else text[:16]
 
 
 def due_text(value: str | None, zone: ZoneInfo) -> str:
