@@ -172,6 +172,7 @@ def test_a_changed_vault_file_stops_the_export(tmp_path: Path):
     ("通话录音 95188.m4a", "通话录音 95188.m4a"),
     ("a\x00b\nc.txt", "abc.txt"),
     ('con<>:"|?*.txt', "con_______.txt"),
+    ("<img src=x onerror=alert(1)>.txt", "_img src=x onerror=alert(1)_.txt"),
     ("...", "fallback"),
     ("/", "fallback"),
 ])
