@@ -9,17 +9,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import weasyprint
 from click.testing import CliRunner
 
 from recorder.cli import cli
 from recorder.home import Home
+from recorder.intake import ingest_attachment, ingest_file
 from recorder.verify import verify_home
 from reports.data import ReportOptions, ReportSource, build_report
-from test_report_case import CASE, HOSTILE_SCRIPT, ID_CARD, NOW, PERSONAL_PHONE, make_case
+from reports.i18n import MESSAGES
+from store.segments import replace_segments
+from test_report_case import CASE, HOSTILE_SCRIPT, ID_CARD, NOW, PERSONAL_PHONE, ZONE, make_case
+from transcribe.segment import Attachment, Segment
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +193,6 @@ def test_files_that_could_not_be_read_are_still_listed_and_bundled(tmp_path: Pat
     (folder / "录音备份_20240820_090000.bin").write_bytes(bytes(range(256)) * 8)
     (folder / "空文件.txt").write_bytes(b"")
     db = home.db()
-    from recorder.intake import ingest_file
-
     for path in sorted(folder.iterdir()):
         ingest_file(home, db, path, case=CASE)
     runner = CliRunner()
@@ -202,8 +206,6 @@ def test_files_that_could_not_be_read_are_still_listed_and_bundled(tmp_path: Pat
     assert {e["kind"] for e in data["timeline"]} == {"document"} and data["ledger"] == []
     result = runner.invoke(cli, ["--home", str(home.root), "export", "--bundle", str(tmp_path / "b.zip")])
     assert result.exit_code == 0, result.output
-    import zipfile
-
     with zipfile.ZipFile(tmp_path / "b.zip") as zf:
         assert zf.read("b/originals/录音备份_20240820_090000.bin") == bytes(range(256)) * 8
         assert zf.read("b/originals/空文件.txt") == b""
@@ -217,9 +219,6 @@ def test_unknown_case_is_one_clear_error(case, tmp_path: Path):
 
 
 def test_an_attachment_says_which_file_it_came_from(tmp_path: Path):
-    from recorder.intake import ingest_attachment
-    from transcribe.segment import Attachment
-
     home = Home.locate(tmp_path / "home")
     home.init()
     own = make_case(home, tmp_path / "files")
@@ -232,6 +231,51 @@ def test_an_attachment_says_which_file_it_came_from(tmp_path: Path):
 
 
 def test_both_languages_have_every_message():
-    from reports.i18n import MESSAGES
-
     assert MESSAGES["zh"].keys() == MESSAGES["en"].keys()
+
+
+EML = """From: 网商银行 <service@mybank.cn>
+To: me@example.com
+Subject: 关于您的还款计划
+Date: Tue, 20 Aug 2024 09:30:00 +0800
+Message-ID: <1@mybank.cn>
+Content-Type: text/plain; charset=utf-8
+
+您好，您的二次分期申请已通过，共12期。
+"""
+
+
+def test_email_and_document_are_one_row_each(tmp_path: Path):
+    home = Home.locate(tmp_path / "home")
+    home.init()
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "还款计划通知.eml").write_text(EML, encoding="utf-8")
+    weasyprint.HTML(string="<p>Agreement</p>").write_pdf(folder / "分期协议_20240821.pdf")
+    db = home.db()
+    ids = {p.suffix: ingest_file(home, db, p, case=CASE).evidence_id for p in sorted(folder.iterdir())}
+    assert db["evidence"].get(ids[".eml"])["kind"] == "email" and db["evidence"].get(ids[".pdf"])["kind"] == "pdf"
+    sent = datetime(2024, 8, 20, 9, 30, tzinfo=ZONE)
+    with db.conn:
+        replace_segments(db, ids[".eml"], [
+            Segment("关于您的还款计划", party="them", speaker="网商银行", at=sent, position={"line": 0},
+                    meta={"type": "email", "part": "subject"}),
+            Segment("您好，您的二次分期申请已通过，共12期。", party="them", speaker="网商银行", at=sent,
+                    position={"line": 8}, meta={"type": "email", "part": "body"}),
+        ], recorded_at=sent, reader="email")
+        db.conn.execute("UPDATE evidence SET meta = ? WHERE id = ?",
+                        [json.dumps({"email": {"subject": "关于您的还款计划"}}, ensure_ascii=False), ids[".eml"]])
+        replace_segments(db, ids[".pdf"], [Segment("Agreement", position={"page": 1, "line": 1})],
+                         recorded_at=datetime.fromisoformat(db["evidence"].get(ids[".pdf"])["recorded_at"]),
+                         reader="pdf")
+        db.conn.execute("UPDATE evidence SET meta = ? WHERE id = ?", ['{"pdf": {"pages": 1}}', ids[".pdf"]])
+    source = ReportSource(db=db, root=home.root, tz=home.tz, generator="t")
+    data = build_report(source, ReportOptions(case=CASE))
+    email, document = data["timeline"]
+    assert email["kind"] == "email" and email["text"] == "关于您的还款计划 — 您好，您的二次分期申请已通过，共12期。"
+    assert email["time_meaning"] == "content" and email["who"] == "对方（网商银行）"
+    assert document["kind"] == "document" and document["text"] == "Agreement"
+    assert document["time_meaning"] == "filename" and document["at_text"] == "2024-08-21 00:00"
+    pdf_entry = next(e for e in data["evidence"] if e["id"] == ids[".pdf"])
+    assert pdf_entry["position_text"] == "共 1 页" and pdf_entry["source_label"] == "PDF 文件"
+    assert data["appendix"]["transcripts"][1]["segments"][0]["position_text"] == "第 1 页"
