@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -118,8 +119,6 @@ def test_export_is_in_the_custody_log_and_the_bundle(bundle):
 def test_bundle_report_links_each_promise_to_its_recording_at_the_offset(bundle):
     _, _, folder = bundle
     html = (folder / "report.html").read_text(encoding="utf-8")
-    from urllib.parse import quote
-
     link = quote(f"originals/{AUDIO_NAME}")
     assert f'<audio controls preload="none" src="{link}#t=3.0"></audio>' in html
     assert f'href="{quote("originals/在线客服聊天记录_20240815_101500.txt")}"' in html
