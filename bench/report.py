@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import math
+import os
 import resource
 import struct
 import sys
@@ -127,6 +128,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--pdf-events", type=int, default=10_000)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         big = measure(Path(tmp), args.events, pdf=args.pdf_events == args.events)
     small = None
@@ -150,7 +152,8 @@ def main() -> None:
               " appears twice. WeasyPrint lays out every page of the PDF in one process; its time grows"
               " with the page count, and it is the slow part of `recorder export`. Headless Chromium's"
               " print-to-PDF was tried on the same 10,000-contact page: 51 s, but it embeds CJK text as Type 3"
-              " glyph drawings (22 MB), so WeasyPrint stays.")
+              " glyph drawings (22 MB), so WeasyPrint stays."
+              f" Load average when the run started: {load_before:.1f} (a shared machine: expect noise).")
     write_section("Report", body)
     print(body)
 
