@@ -437,17 +437,46 @@ def build_report(source: ReportSource, options: ReportOptions) -> dict[str, Any]
     now = options.now or datetime.now(ctx.zone)
     db = source.db
     evidence = load_evidence(db, options.case)
+    by_id = {ev["id"]: ev for ev in evidence}
     segments = _load_segments(db, options.case)
     flags = _load_flags(db, options.case)
     promises = _promise_rows(ctx, source, now)
-    by_id = {ev["id"]: ev for ev in evidence}
+    events = _timeline(ctx, evidence, segments, flags, promises)
+    # evidence numbers (序号) follow the time of each file's first contact
+    included = list(dict.fromkeys(e["evidence_id"] for e in events))
+    number = {ev_id: i + 1 for i, ev_id in enumerate(included)}
     seg_by_id = {s["id"]: s for segs in segments.values() for s in segs}
-    contradictions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    contradictions = _contradictions(flags)
+    ledger = [_ledger_entry(ctx, f"P{i}", p, by_id.get(p["evidence_id"]), seg_by_id.get(p.get("segment_id")),
+                            contradictions.get(p["id"], []), number.get(p["evidence_id"]))
+              for i, p in enumerate(promises, start=1)]
+    _link_promises(events, ledger)
+    evidence_list, appendix = _evidence_sections(ctx, db, by_id, included, number, segments, flags, events, ledger)
+    _finish_events(ctx, events, number, by_id)
+    data = {
+        "meta": _meta(ctx, source, options, now, events),
+        "cover": _cover(ctx, source, evidence_list, events, ledger, evidence, segments),
+        "ledger": ledger,
+        "timeline": events,
+        "evidence": evidence_list,
+        "appendix": {"transcripts": appendix, "custody": _custody_summary(ctx, db, set(by_id))},
+    }
+    return redact_data(data) if options.redact else data
+
+
+def _contradictions(flags: dict[int, list[dict[str, Any]]]) -> dict[int, list[dict[str, Any]]]:
+    """`contradiction` flags by the promise they contradict."""
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for ev_flags in flags.values():
         for f in ev_flags:
             if f["kind"] == "contradiction" and f.get("promise_id") is not None:
-                contradictions[f["promise_id"]].append(f)
+                out[f["promise_id"]].append(f)
+    return out
 
+
+def _timeline(ctx: _Ctx, evidence: list[dict[str, Any]], segments: dict[int, list[dict[str, Any]]],
+              flags: dict[int, list[dict[str, Any]]], promises: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every contact in the period, in time order (ties: file, then position in the file)."""
     quotes: dict[int, list[str]] = defaultdict(list)
     for p in promises:
         quotes[p["evidence_id"]].append(fmt.excerpt(p.get("text") or "", 120))
@@ -458,54 +487,44 @@ def build_report(source: ReportSource, options: ReportOptions) -> dict[str, Any]
             events += [_message_event(ctx, ev, s) for s in segs]
         else:
             events.append(_whole_event(ctx, ev, segs, flags.get(ev["id"], []), quotes.get(ev["id"], [])))
-    events = [e for e in events if _in_period(e["_date"], options)]
+    events = [e for e in events if _in_period(e["_date"], ctx.options)]
     events.sort(key=lambda e: e["_sort"])
+    return events
 
-    # evidence numbers (序号) follow the time of each file's first contact
+
+def _evidence_sections(ctx: _Ctx, db: sqlite_utils.Database, by_id: dict[int, dict[str, Any]], included: list[int],
+                       number: dict[int, int], segments: dict[int, list[dict[str, Any]]],
+                       flags: dict[int, list[dict[str, Any]]], events: list[dict[str, Any]],
+                       ledger: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The 证据目录 and the appendix's transcripts, one entry per file in the report."""
+    purposes = _load_purposes(db)
     events_by_ev: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for e in events:
         events_by_ev[e["evidence_id"]].append(e)
-    included = [ev_id for ev_id in dict.fromkeys(e["evidence_id"] for e in events)]
-    number = {ev_id: i + 1 for i, ev_id in enumerate(included)}
-
-    ledger = []
-    for i, p in enumerate(promises, start=1):
-        seg = seg_by_id.get(p.get("segment_id"))
-        ledger.append(_ledger_entry(ctx, f"P{i}", p, by_id.get(p["evidence_id"]), seg,
-                                    contradictions.get(p["id"], []), number.get(p["evidence_id"])))
-    _link_promises(events, ledger)
-
-    purposes = _load_purposes(db)
     ledger_by_ev: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for entry in ledger:
         ledger_by_ev[entry["evidence_id"]].append(entry)
     evidence_list, appendix = [], []
     for ev_id in included:
-        ev = by_id[ev_id]
-        evidence_list.append(_evidence_entry(ctx, ev, number[ev_id], segments.get(ev_id, []),
-                                             events_by_ev[ev_id], ledger_by_ev.get(ev_id, []), purposes.get(ev_id),
+        ev, segs = by_id[ev_id], segments.get(ev_id, [])
+        evidence_list.append(_evidence_entry(ctx, ev, number[ev_id], segs, events_by_ev[ev_id],
+                                             ledger_by_ev.get(ev_id, []), purposes.get(ev_id),
                                              by_id.get(ev.get("parent_id"))))
-        appendix.append(_appendix_entry(ctx, ev, number[ev_id], segments.get(ev_id, []), flags.get(ev_id, [])))
-    for e in events:
+        appendix.append(_appendix_entry(ctx, ev, number[ev_id], segs, flags.get(ev_id, [])))
+    return evidence_list, appendix
+
+
+def _finish_events(ctx: _Ctx, events: list[dict[str, Any]], number: dict[int, int],
+                   by_id: dict[int, dict[str, Any]]) -> None:
+    """Add numbers and labels to the timeline rows and drop the builders' working keys."""
+    for seq, e in enumerate(events, start=1):
+        e["seq"] = seq
         e["evidence_no"] = number[e["evidence_id"]]
         e["evidence_name"] = by_id[e["evidence_id"]]["original_name"]
         e["kind_label"] = label(ctx.lang, "ev", e["kind"])
         e["time_meaning_label"] = label(ctx.lang, "tm", e["time_meaning"])
         e["party_label"] = ctx.party(e["party"]) if e["party"] else ""
         del e["_sort"], e["_date"], e["segment_ids"], e["whole"]
-    for i, e in enumerate(events, start=1):
-        e["seq"] = i
-
-    data = {
-        "meta": _meta(ctx, source, options, now, events),
-        "cover": _cover(ctx, source, evidence_list, events, ledger, evidence, segments),
-        "ledger": ledger,
-        "timeline": events,
-        "evidence": evidence_list,
-        "appendix": {"transcripts": appendix,
-                     "custody": _custody_summary(ctx, db, set(by_id))},
-    }
-    return redact_data(data) if options.redact else data
 
 
 def _link_promises(events: list[dict[str, Any]], ledger: list[dict[str, Any]]) -> None:
