@@ -80,14 +80,15 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
               help="The .zip to write: report, originals, manifest, checksums, custody log, verify scripts.")
 @click.option("--case", help="Only this case. Default: every case.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@click.option("--redact", is_flag=True, help="Mask personal numbers in the bundle's report (originals stay as they are).")
 @click.pass_context
-def export(ctx: click.Context, bundle: Path, case: str | None, lang: str) -> None:
+def export(ctx: click.Context, bundle: Path, case: str | None, lang: str, redact: bool) -> None:
     """Write the evidence bundle that anyone can check offline (sh verify.sh / python3 verify.py)."""
     from reports.bundle import BundleError, export_bundle
 
     click.echo("writing the bundle: originals, report.html, report.pdf (the PDF takes longest)…", err=True)
     try:
-        result = export_bundle(_source(_home(ctx)), bundle, case=case, lang=lang)
+        result = export_bundle(_source(_home(ctx)), bundle, case=case, lang=lang, redact=redact)
     except (BundleError, OSError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"{result.originals} original(s), {result.files} file(s) in the bundle", err=True)

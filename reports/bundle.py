@@ -166,15 +166,19 @@ def _template_bytes(name: str) -> bytes:
 
 
 def export_bundle(source: ReportSource, out: Path, *, case: str | None = None, lang: str = "zh",
-                  now: datetime | None = None) -> BundleResult:
-    """Write the evidence bundle for one case (or everything) to `out` (a .zip) and log it."""
+                  redact: bool = False, now: datetime | None = None) -> BundleResult:
+    """Write the evidence bundle for one case (or everything) to `out` (a .zip) and log it.
+
+    `redact` masks personal numbers in report.html and report.pdf only: the
+    originals are the evidence and go in unchanged.
+    """
     now = now or datetime.now(ZoneInfo(source.tz))
     evidence = load_evidence(source.db, case)
     if not evidence:
         where = f"in case {case!r}" if case else "in this home"
         raise BundleError(f"There is no evidence {where}; check the name with `recorder list`.")
     paths = unique_names(evidence)
-    data = build_report(source, ReportOptions(case=case, lang=lang, bundle_paths=paths, now=now))
+    data = build_report(source, ReportOptions(case=case, lang=lang, redact=redact, bundle_paths=paths, now=now))
     manifest = {
         "format": "recorder-evidence-bundle/1",
         "generator": source.generator,
@@ -197,7 +201,7 @@ def export_bundle(source: ReportSource, out: Path, *, case: str | None = None, l
             manifest_sha = writer.sums["manifest.json"]
             custody.append(source.db, "export", actor=source.generator,
                            details={"bundle": out.name, "case": case, "originals": len(evidence),
-                                    "manifest_sha256": manifest_sha})
+                                    "redacted": redact, "manifest_sha256": manifest_sha})
             writer.add_bytes("custody.jsonl", _custody_lines(source, {ev["id"] for ev in evidence}, case is None))
             writer.add_bytes("verify.py", _template_bytes("verify.py"), mode=0o755)
             writer.add_bytes("verify.sh", _template_bytes("verify.sh"), mode=0o755)

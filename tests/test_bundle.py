@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from recorder.cli import cli
 from recorder.home import Home
 from reports.bundle import safe_name, unique_names
-from test_report_case import AUDIO_NAME, CASE, make_case
+from test_report_case import AUDIO_NAME, CASE, PERSONAL_PHONE, make_case
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +186,18 @@ def test_duplicate_and_long_names_are_made_unique():
     assert names[1] == "originals/录音.m4a" and names[2] == "originals/录音 (2).m4a"
     assert names[3] == "originals/录音 (3).M4A"
     assert names[4].endswith(".mp3") and len(names[4].split("/")[1].encode()) <= 150
+
+
+def test_redacted_bundle_masks_the_report_but_not_the_originals(bundle, tmp_path: Path):
+    case, _, _ = bundle
+    out = tmp_path / "redacted.zip"
+    result = CliRunner().invoke(cli, ["--home", str(case.home.root), "export", "--bundle", str(out),
+                                      "--case", CASE, "--redact"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as zf:
+        html = zf.read("redacted/report.html").decode("utf-8")
+        chat = zf.read("redacted/originals/在线客服聊天记录_20240815_101500.txt").decode("utf-8")
+        log = zf.read("redacted/custody.jsonl").decode("utf-8").splitlines()
+    assert "本报告已脱敏" in html and PERSONAL_PHONE not in html and "138****5678" in html
+    assert PERSONAL_PHONE in chat  # the original, byte for byte
+    assert json.loads(json.loads(log[-1])["details"])["redacted"] is True
