@@ -489,6 +489,8 @@ def _timeline(ctx: _Ctx, evidence: list[dict[str, Any]], segments: dict[int, lis
             events.append(_whole_event(ctx, ev, segs, flags.get(ev["id"], []), quotes.get(ev["id"], [])))
     events = [e for e in events if _in_period(e["_date"], ctx.options)]
     events.sort(key=lambda e: e["_sort"])
+    for seq, e in enumerate(events, start=1):
+        e["seq"] = seq
     return events
 
 
@@ -510,15 +512,14 @@ def _evidence_sections(ctx: _Ctx, db: sqlite_utils.Database, by_id: dict[int, di
         evidence_list.append(_evidence_entry(ctx, ev, number[ev_id], segs, events_by_ev[ev_id],
                                              ledger_by_ev.get(ev_id, []), purposes.get(ev_id),
                                              by_id.get(ev.get("parent_id"))))
-        appendix.append(_appendix_entry(ctx, ev, number[ev_id], segs, flags.get(ev_id, [])))
+        appendix.append(_appendix_entry(ctx, ev, number[ev_id], segs, flags.get(ev_id, []), events_by_ev[ev_id]))
     return evidence_list, appendix
 
 
 def _finish_events(ctx: _Ctx, events: list[dict[str, Any]], number: dict[int, int],
                    by_id: dict[int, dict[str, Any]]) -> None:
     """Add numbers and labels to the timeline rows and drop the builders' working keys."""
-    for seq, e in enumerate(events, start=1):
-        e["seq"] = seq
+    for e in events:
         e["evidence_no"] = number[e["evidence_id"]]
         e["evidence_name"] = by_id[e["evidence_id"]]["original_name"]
         e["kind_label"] = label(ctx.lang, "ev", e["kind"])
@@ -583,7 +584,9 @@ def _evidence_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str,
 
 
 def _appendix_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str, Any]],
-                    flags: list[dict[str, Any]]) -> dict[str, Any]:
+                    flags: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The file's full text. `in_timeline` says every message of it is already a timeline row
+    (the PDF then points there instead of printing the same messages twice)."""
     is_audio = ev["kind"] == "audio"
     rows = []
     for s in segs:
@@ -603,6 +606,8 @@ def _appendix_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str,
         "reader": segs[0].get("reader") if segs else "",
         "flags": [ctx.flag(f["kind"], _flag_detail(f)) for f in flags],
         "segments": rows,
+        "in_timeline": bool(segs) and ev["kind"] in PER_MESSAGE_KINDS and len(events) == len(segs),
+        "timeline_seqs": [events[0]["seq"], events[-1]["seq"]] if events else [],
     }
 
 

@@ -129,6 +129,11 @@ def test_period_filter(case):
     assert all("14:32" not in p["said_at_text"] for p in data["ledger"])
     assert data["meta"]["period"] == {"from": "2024-08-15", "to": "2024-08-15"}
     assert {e["name"] for e in data["evidence"]} == {"在线客服聊天记录_20240815_101500.txt", "sms-20240826.xml"}
+    # the SMS of 26 August is outside the period, so the appendix must still print that file in full
+    in_timeline = {a["name"]: a["in_timeline"] for a in data["appendix"]["transcripts"]}
+    assert in_timeline == {"在线客服聊天记录_20240815_101500.txt": True, "sms-20240826.xml": False}
+    whole = {a["name"]: a["in_timeline"] for a in build(case)["appendix"]["transcripts"]}
+    assert whole["sms-20240826.xml"] is True and whole["网商银行客服(95188)_20240814143210.wav"] is False
 
 
 def test_english_report_uses_the_catalogue(case):

@@ -94,6 +94,8 @@ def test_pdf_has_chinese_text_embedded_fonts_and_the_hashes(case, tmp_path: Path
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "协商过程时间线报告" in text and "证据目录" in text and "承诺清单" in text
     assert "本报告已脱敏" in text and "138****5678" in text and "13812345678" not in text
+    # the recording's transcript is printed in the appendix; chat messages are not printed twice
+    assert "谢谢观看，请订阅。" in text and "本文件的全部 6 条消息均已完整列入时间线" in text
     for row in case.home.db().query("SELECT sha256 FROM evidence"):
         assert row["sha256"] in text  # on one line, so it can be compared with sha256sum's output
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
