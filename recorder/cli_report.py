@@ -64,7 +64,7 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
     if options.date_from and options.date_to and options.date_from > options.date_to:
         raise click.BadParameter("--from is after --to; swap them.", param_hint="--from")
     if fmt == "pdf":
-        click.echo("rendering the PDF (about 15 s per 1,000 contacts)…", err=True)
+        click.echo("rendering the PDF (about 8 s per 1,000 contacts)…", err=True)
     try:
         result = write_report(_source(_home(ctx)), options, fmt, output)
     except ReportError as e:
