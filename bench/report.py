@@ -149,7 +149,8 @@ def main() -> None:
             "| what | time | vs anchor |\n|---|---|---|\n" + "\n".join(rows)
             + "\n\nThe data step includes `verify` (every original re-hashed, the custody chain walked), as"
               " `recorder report` does. The HTML holds the timeline and the full appendix, so each message"
-              " appears twice; the PDF's appendix names the timeline rows instead of repeating them. WeasyPrint lays out every page of the PDF in one process; its time grows"
+              " appears twice; the PDF's appendix names the timeline rows instead of repeating them."
+              " WeasyPrint lays out every page of the PDF in one process; its time grows"
               " with the page count, and it is the slow part of `recorder export`. Headless Chromium's"
               " print-to-PDF was tried on the same 10,000-contact page: 51 s, but it embeds CJK text as Type 3"
               " glyph drawings (22 MB), so WeasyPrint stays."
