@@ -230,3 +230,8 @@ cli.add_command(extract)
 cli.add_command(promises)
 cli.add_command(promise)
 cli.add_command(search)
+from recorder.cli_report import export, purpose, report  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(export)
+cli.add_command(purpose)

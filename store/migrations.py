@@ -250,3 +250,17 @@ def m011_search_index(db: sqlite_utils.Database) -> None:
     from store.search import reindex_all  # segments stored before this migration become searchable
 
     reindex_all(db.conn)
+
+
+@migration
+def m040_evidence_purposes(db: sqlite_utils.Database) -> None:
+    """The user's own 证明目的 (what a file proves) for the evidence list; one row per evidence.
+
+    Kept apart from `evidence` so that the machine's facts and the user's words
+    never mix; every change is also a custody row.
+    """
+    db["evidence_purposes"].create(
+        {"evidence_id": int, "purpose": str, "set_at": str},
+        pk="evidence_id",
+        foreign_keys=[("evidence_id", "evidence", "id")],
+    )

@@ -1,0 +1,113 @@
+"""`recorder report`, `recorder export --bundle` and `recorder purpose`: parse, call one function, print.
+
+The report's library (`reports/`) never imports `recorder`; this module hands
+it the database, the home, the program's name and the `verify` function.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from recorder import __version__
+from recorder.home import Home
+
+GENERATOR = f"recorder {__version__}"
+
+
+def _source(home: Home):
+    from recorder.verify import verify_home
+    from reports.data import ReportSource
+
+    return ReportSource(db=home.db(), root=home.root, tz=home.tz, generator=GENERATOR,
+                        verify=lambda: verify_home(home))
+
+
+def _home(ctx: click.Context) -> Home:
+    home: Home = ctx.find_object(Home)
+    home.ensure()
+    return home
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-08-15.",
+                                 param_hint=option) from None
+
+
+@click.command()
+@click.option("--case", help="Only this case (the inbox subfolder name). Default: every case.")
+@click.option("--from", "date_from", metavar="DATE", help="First day to include (YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="Last day to include (YYYY-MM-DD).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@click.option("--redact", is_flag=True, help="Mask ID-card, bank-card and personal phone numbers in the text.")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json", "csv"]), required=True,
+              help="html (one self-contained file), pdf, json (everything), csv (the timeline).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write.")
+@click.pass_context
+def report(ctx: click.Context, case: str | None, date_from: str | None, date_to: str | None, lang: str,
+           redact: bool, fmt: str, output: Path) -> None:
+    """Write the timeline report: promise ledger, every contact, 证据目录, transcripts, custody."""
+    from reports.data import ReportOptions
+    from reports.export import ReportError, write_report
+    from reports.render import RenderError
+
+    options = ReportOptions(case=case, date_from=_day(date_from, "--from"), date_to=_day(date_to, "--to"),
+                            lang=lang, redact=redact)
+    if options.date_from and options.date_to and options.date_from > options.date_to:
+        raise click.BadParameter("--from is after --to; swap them.", param_hint="--from")
+    if fmt == "pdf":
+        click.echo("rendering the PDF (about 8 s per 1,000 contacts)…", err=True)
+    try:
+        result = write_report(_source(_home(ctx)), options, fmt, output)
+    except ReportError as e:
+        raise click.ClickException(str(e)) from e
+    except (RenderError, OSError) as e:
+        raise click.ClickException(f"Could not write the report: {e}") from e
+    click.echo(f"{result.events} contact(s), {result.promises} promise(s), {result.evidence} file(s)", err=True)
+    click.echo(str(result.path))
+
+
+@click.command()
+@click.option("--bundle", "bundle", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .zip to write: report, originals, manifest, checksums, custody log, verify scripts.")
+@click.option("--case", help="Only this case. Default: every case.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@click.option("--redact", is_flag=True, help="Mask personal numbers in the bundle's report (originals stay as they are).")
+@click.pass_context
+def export(ctx: click.Context, bundle: Path, case: str | None, lang: str, redact: bool) -> None:
+    """Write the evidence bundle that anyone can check offline (sh verify.sh / python3 verify.py)."""
+    from reports.bundle import BundleError, export_bundle
+
+    click.echo("writing the bundle: originals, report.html, report.pdf (the PDF takes longest)…", err=True)
+    try:
+        result = export_bundle(_source(_home(ctx)), bundle, case=case, lang=lang, redact=redact)
+    except (BundleError, OSError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"{result.originals} original(s), {result.files} file(s) in the bundle", err=True)
+    click.echo(str(result.path))
+
+
+@click.command()
+@click.argument("evidence_id", type=int)
+@click.argument("text", required=False)
+@click.option("--clear", is_flag=True, help="Go back to the purpose written from the file's promises.")
+@click.pass_context
+def purpose(ctx: click.Context, evidence_id: int, text: str | None, clear: bool) -> None:
+    """Set what one file proves (证明目的) in the report's evidence list."""
+    from reports.purposes import PurposeError, set_purpose
+
+    if not clear and not (text or "").strip():
+        raise click.ClickException("Give the purpose text, or --clear to use the one written from the promises.")
+    try:
+        set_purpose(_home(ctx).db(), evidence_id, None if clear else text)
+    except PurposeError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo("cleared" if clear else "set", err=True)

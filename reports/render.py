@@ -1,0 +1,109 @@
+"""Rendering the report's data as HTML, PDF, JSON or CSV.
+
+Design decisions:
+- jinja2 with `autoescape=True` (for every template, not by file extension)
+  and `StrictUndefined`: transcripts and chat lines are untrusted, and a
+  misspelt field must fail the tests rather than print nothing.
+- The HTML is one file: CSS inlined, no scripts, no fonts or images fetched,
+  so it opens offline, in any browser, years from now.
+- The PDF is WeasyPrint rendering the same HTML (no second template), with
+  system CJK fonts (Debian `fonts-noto-cjk`) subset and embedded. WeasyPrint
+  is told to fetch nothing: any URL it would load is refused.
+- CSV is the timeline (one row per contact), UTF-8 with a BOM so that Excel
+  shows Chinese correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from reports.i18n import MESSAGES, translator
+
+FORMATS = ("html", "pdf", "json", "csv")
+
+
+class RenderError(Exception):
+    """The report could not be rendered; the message says what to install or change."""
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(data: dict[str, Any], *, pdf: bool = False) -> str:
+    """The report as one self-contained HTML page (`pdf=True` drops audio players)."""
+    template = environment().get_template("report.html.j2")
+    return template.render(**data, t=translator(data["meta"]["lang"]), pdf=pdf)
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError(f"the report fetches nothing ({url})")
+
+
+def render_pdf(data: dict[str, Any]) -> bytes:
+    """The same report as PDF bytes, CJK glyphs embedded."""
+    try:
+        import weasyprint
+    except ImportError as e:  # pragma: no cover - weasyprint is a dependency
+        raise RenderError("PDF output needs WeasyPrint: pip install weasyprint (and Debian fonts-noto-cjk).") from e
+    html = weasyprint.HTML(string=render_html(data, pdf=True), url_fetcher=_refuse_fetch, base_url=None)
+    return html.write_pdf()
+
+
+def render_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+
+
+def render_csv(data: dict[str, Any]) -> str:
+    """The timeline, one row per contact; headers in the report's language."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    m = MESSAGES[data["meta"]["lang"]]
+    writer.writerow([m["col_no"], m["col_time"], m["col_time"], m["col_time_meaning"], m["col_type"], m["col_who"],
+                     m["col_content"], m["duration"], m["col_evidence"], m["col_ev_name"], m["col_position"],
+                     m["ledger"], m["col_flags"]])
+    for e in data["timeline"]:
+        writer.writerow([
+            e["seq"], e["at"] or "", e["at_text"], e["time_meaning_label"], e["kind_label"], e["who"], e["text"],
+            e["duration"] if e["duration"] is not None else "", e["evidence_no"], e["evidence_name"],
+            e["position_text"], " ".join(e["promises"]), "; ".join(f["label"] for f in e["flags"]),
+        ])
+    return out.getvalue()
+
+
+def render(data: dict[str, Any], fmt: str) -> bytes:
+    """The report in one of FORMATS, as the bytes to write."""
+    if fmt == "html":
+        return render_html(data).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(data)
+    if fmt == "json":
+        return render_json(data).encode("utf-8")
+    if fmt == "csv":
+        return render_csv(data).encode("utf-8")
+    raise RenderError(f"Unknown report format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write through a temporary file beside `path`, so a crash never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(content)
+    tmp.replace(path)
