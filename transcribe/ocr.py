@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from transcribe.errors import MissingDependency, ReadError
 
@@ -100,6 +100,9 @@ def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     is dark, rather than dropped to black.
     """
     _register_heif()
+    # WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES on import; evidence must not be
+    # silently padded, so a truncated screenshot fails here whatever was imported before.
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -119,6 +122,8 @@ def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
                         f"{max_pixels:,} (it may be an image bomb: {e}); crop it first if it is genuine.") from e
     except (OSError, SyntaxError, ValueError) as e:  # Pillow raises all three on damaged files
         raise ReadError(f"The image could not be decoded ({e}); the file may be truncated or not an image.") from e
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 def _upright_rgb(img: Image.Image) -> Image.Image:
