@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from store.extract import extract_segments, extract_text, find_promises
-from store.promise_rules_pinyin import repair
+from store.extract.pinyin import repair
 
 REF = datetime(2024, 8, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -1,7 +1,7 @@
 """The words that make a promise: kinds, commitments, and the words that unmake one.
 
 All patterns run on the folded text (Simplified, half-width, same length as the original; see
-`store.money.fold`) after sound-alike repair (`store.promise_rules_pinyin`), with English matched
+`store.extract.money.fold`) after sound-alike repair (`store.extract.pinyin`), with English matched
 case-insensitively. They are data, kept apart from the logic in `store.extract` so that a new
 phrasing is one line here.
 

@@ -4,7 +4,7 @@ Design decisions:
 - Parsing runs on a *folded* copy of the text (Traditional → Simplified, full-width → half-width)
   that has exactly the length of the original, so every span points into the text as written
   (evidence rule: every derived fact points back to its offset). `fold` is shared with
-  `store.timex`.
+  `store.extract.timex`.
 - An amount needs evidence that it is money: a currency word or sign (元 块 人民币 RMB ¥ $ 美元 港币…),
   a sub-unit (角 毛 分), a 万/千 multiplier (三点五万, 一万二, 两千五: in a debt negotiation these are
   sums), or a paying verb right before a bare number (还五千, pay 2000). A bare number alone is
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from store.normalize import to_simplified
+from store.extract.normalize import to_simplified
 
 
 @dataclass(frozen=True)
