@@ -6,7 +6,8 @@ and stores what it finds.
 """
 
 from store.extract.money import AmountMatch, find_amounts, fold
-from store.extract.promises import Found, Promise, extract_segments, extract_text, find_promises
+from store.extract.dialogue import Found, extract_segments
+from store.extract.promises import Promise, extract_text, find_promises
 from store.extract.timex import DateMatch, find_dates
 
 __all__ = ["AmountMatch", "DateMatch", "Found", "Promise", "extract_segments", "extract_text",

@@ -1,36 +1,36 @@
 """Finding promises: who is bound to do what, how much, by when, on what condition.
 
-`extract_text(text, ref, speaker)` is the whole analysis of one piece of text (the JSON of
-`recorder extract`); `extract_evidence(db, evidence_id)` is the durable `extract` job that runs
-it over every segment of one evidence and stores the promises and the search index.
+`find_promises(text, ref, speaker)` reads one piece of text said at `ref`; `extract_text` gives
+the JSON of `recorder extract`; `store.extract.dialogue.extract_segments` reads a conversation.
 
 Design decisions:
 - Rules, not a model: every promise can be explained by the words that made it, the rules run
   offline in microseconds, and a new phrasing is one line in `store.extract.rules`.
-- The text is folded (Simplified, half-width) and sound-alikes of domain words are repaired
-  (解灭 → 减免) in copies of the same length; quotes and conditions are cut from the original.
-- A sentence is split into clauses at commas. A trigger (the act) is bound to a party by the
-  grammar of its clause: the first pronoun before it (我们 → the speaker, 您 → the listener,
-  帮您/给您 → the speaker acting for the listener); acts only a lender can do (waiver, stop
-  collection, credit report, settlement proof, extension, installment) bind the lender whoever
-  says them. The amount and due date come from the trigger's clause, else from the other clauses
-  of the sentence; never from its condition (如果您今天还三千, which is kept as the condition).
-- Speech is cut into segments at odd places, so `extract_segments` also reads a segment
-  together with the next one of the same speaker when it ends mid-sentence, and reads a question
-  answered by a short yes from the other side (能分12期吗？ — 可以) as a promise.
-- Re-extraction is idempotent and keeps the user's word: a promise is identified by its segment,
-  kind, party and quote; a promise found again keeps its id (and its edits), one no longer found
-  is deleted unless the user edited it.
+- The text is folded (Simplified, half-width), Cantonese and Taiwan words are read as Mandarin,
+  and sound-alikes of domain words are repaired (解灭 → 减免), each in a copy of the same length;
+  quotes and conditions are cut from the original.
+- A promise is a clause (`store.extract.clauses`): its trigger (the act), its party, its amount
+  and its date come from that clause; a clause that names no act of its own lends its sum or
+  date to the act next to it (剩余欠款可以分12期，每期1,040元), and a promise never borrows from a
+  clause with another act or from a condition.
+- The party is who is bound, not who speaks: acts only a lender can do (waiver, stop
+  collection, credit report, settlement proof, extension) bind the lender; otherwise the subject
+  nearest the act decides (我们 → the speaker, 您 → the listener, 帮您/给您 → the speaker acting
+  for the listener), a demand (请于…前还款, 您需要…, 您先…) binds the borrower, and a refund binds
+  the lender.
+- A condition that asks the borrower to pay (如果您今天还三千) is itself the borrower's payment,
+  with its own sum and date; the promise it conditions keeps it as `condition`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from store.extract import rules as R
+from store.extract.clauses import Sentence, is_question, is_tag_question, masked, read_sentence, sentences
+from store.extract.dialect import to_mandarin
 from store.extract.money import AmountMatch, find_amounts, fold
 from store.extract.pinyin import repair
 from store.extract.timex import DateMatch, find_dates
@@ -61,37 +61,42 @@ class Promise:
                 "condition": self.condition}
 
 
-# --- spans ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Act:
+    """A trigger: the words naming an act of `kind` at [start, end)."""
+
+    kind: str
+    start: int
+    end: int
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans, each with its closing punctuation."""
-    spans, start = [], 0
-    for m in R.SENTENCE_END.finditer(text):
-        if text[start:m.start()].strip():
-            spans.append((start, m.end()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
+@dataclass
+class _Context:
+    original: str
+    text: str  # folded, read as Mandarin and repaired: same length as original
+    dates: list[DateMatch]
+    amounts: list[AmountMatch]
+    repairs: list[tuple[int, int, str]]
+    speaker: str | None
+    answered: bool  # a question answered yes by the other side
 
 
-def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int]]:
-    """Clause spans (absolute offsets) inside the sentence [s0, s1)."""
-    spans, start = [], s0
-    for m in R.CLAUSE_SEP.finditer(text, s0, s1):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, s1))
-    return spans
+# --- acts -------------------------------------------------------------------------------------
 
 
-def _inside(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
-    return any(x <= a and b <= y for x, y in spans)
+def _acts(text: str, s0: int, s1: int) -> list[Act]:
+    """Kind triggers in the sentence; earlier kinds claim their span first."""
+    found: list[Act] = []
+    for kind, pattern in R.KIND_PATTERNS:
+        for m in pattern.finditer(text, s0, s1):
+            if m.end() > m.start() and not any(m.start() < a.end and a.start < m.end() for a in found):
+                found.append(Act(kind, m.start(), m.end()))
+    return sorted(found, key=lambda a: a.start)
 
 
-def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < y and x < b for x, y in spans)
+def _anchor(act: Act) -> int:
+    """The offset that places an act in a clause: its last character (罚息这块 我给您免了)."""
+    return act.end - 1
 
 
 # --- parties ----------------------------------------------------------------------------------
@@ -118,11 +123,11 @@ def _person_party(word: str, beneficiary: bool, speaker: str | None) -> str:
     return _flip(party) if beneficiary else party
 
 
-def _actor(text: str, start: int, end: int, speaker: str | None) -> str | None:
-    """The party that acts in text[start:end]: the subject pronoun nearest the act, else a beneficiary's other side.
+def _actor(text: str, start: int, end: int, speaker: str | None) -> tuple[str | None, bool]:
+    """The party acting in text[start:end] and whether it is a subject (not only a beneficiary).
 
-    The nearest, because speech runs clauses together: 我跟您说您20号前还两千 is 您 paying.
-    Objects (把您, 跟您, 通知您) and possessives (您的) are not subjects.
+    The subject nearest the act wins, because speech runs clauses together: 我跟您说您20号前还两千
+    is 您 paying. Objects (把您, 跟您, 通知您) and possessives (您的) are not subjects.
     """
     subject, helper = None, None
     for m in R.PERSON.finditer(text, start, end):
@@ -139,130 +144,172 @@ def _actor(text: str, start: int, end: int, speaker: str | None) -> str | None:
             helper = party
         else:
             subject = party
-    return subject or helper
+    return (subject, True) if subject else (helper, False)
 
 
-def _party(kind: str, text: str, clause: tuple[int, int], sent0: int, trigger: int,
-           speaker: str | None, answered: bool) -> str | None:
-    """Who is bound by the trigger at `trigger`; None when it is a request, not a promise."""
-    if kind in R.LENDER_KINDS:
-        if speaker == "me" and not answered and R.REQUEST.search(text, clause[0], trigger):
+def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str | None:
+    """Who is bound by the act; None when it is a request to the other side, not a promise."""
+    text, speaker = ctx.text, ctx.speaker
+    if act.kind in R.LENDER_KINDS:
+        if speaker == "me" and not ctx.answered and R.REQUEST.search(text, clause[0], act.end):
             return None
         return "them"
-    actor = _actor(text, clause[0], trigger, speaker) or _actor(text, sent0, trigger, speaker)
-    if actor:
-        return actor
-    if kind == "payment":
-        return "me"
-    return speaker if speaker in PARTIES else "them"
+    if act.kind == "payment" and R.REFUND.match(text, act.start):
+        return "them"
+    actor, is_subject = _actor(text, clause[0], act.start, speaker)
+    if actor is None:
+        actor, is_subject = _actor(text, sent0, act.start, speaker)
+    demanded = bool(R.DEMAND.search(text, clause[0], act.start))
+    if act.kind == "payment":
+        return "me" if demanded or actor is None else actor
+    if act.kind == "installment":
+        return "me" if actor == "me" and is_subject and speaker != "them" else "them"
+    if actor is None:
+        return speaker if speaker in PARTIES else "them"
+    listener = speaker in PARTIES and actor == _flip(speaker) and is_subject
+    if listener and not ctx.answered and not demanded:
+        return None  # 您回个电话 / 你们把协议发我: asking the other side, not promising
+    return actor
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tuple[int, int],
+            condition: tuple[int, int] | None) -> tuple[DateMatch | None, AmountMatch | None, bool]:
+    """The act's date and amount: its own clause (or condition), else a neighbouring clause with no act."""
+    def inside(x, span) -> bool:
+        return span[0] <= x.start < span[1]
+
+    def free(item) -> bool:
+        return sent.condition_of(item.start, item.end) is None
+
+    dates = [d for d in ctx.dates if sent.start <= d.start < sent.end and not d.past]
+    amounts = [a for a in ctx.amounts if sent.start <= a.start < sent.end]
+    if condition is not None:
+        date = next((d for d in dates if inside(d, condition)), None)
+        amount = next((a for a in amounts if inside(a, condition)), None)
+        return date, amount, bool(date or amount)
+    own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
+    own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
+    date, amount = own_date, own_amount
+    for neighbour in _neighbours(sent, clause):
+        if any(neighbour[0] <= _anchor(a) < neighbour[1] for a in acts):
+            continue
+        date = date or next((d for d in dates if inside(d, neighbour) and free(d)), None)
+        if act.kind in ("payment", "installment", "waiver"):
+            amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
+    return date, amount, bool(own_date or own_amount)
+
+
+def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]]:
+    i = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if i < 0:
+        return []
+    return [sent.clauses[j] for j in (i - 1, i + 1) if 0 <= j < len(sent.clauses)]
 
 
 # --- one sentence -----------------------------------------------------------------------------
 
 
-@dataclass
-class _Context:
-    original: str
-    text: str  # folded and repaired, same length as original
-    dates: list[DateMatch]
-    amounts: list[AmountMatch]
-    repairs: list[tuple[int, int, str]]
-    speaker: str | None
-    answered: bool  # a question answered yes by the other side
-
-
-def _triggers(ctx: _Context, s0: int, s1: int) -> list[tuple[str, int, int]]:
-    """Kind triggers in the sentence; earlier kinds claim their span first."""
-    found, claimed = [], []
-    for kind, pattern in R.KIND_PATTERNS:
-        for m in pattern.finditer(ctx.text, s0, s1):
-            if m.end() > m.start() and not _overlaps(m.start(), m.end(), claimed):
-                found.append((kind, m.start(), m.end()))
-                claimed.append((m.start(), m.end()))
-    return sorted(found, key=lambda t: t[1])
-
-
-def _conditions(ctx: _Context, s0: int, s1: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in R.CONDITION.finditer(ctx.text, s0, s1) if m.end() > m.start()]
-
-
-def _pick(items: list, clause: tuple[int, int], free: list[tuple[int, int]], conds: list[tuple[int, int]]):
-    """The first item in the trigger's clause, else in a free clause of the sentence; never in a condition.
-
-    A free clause names no act of another kind (每期1,040元 is free for an installment; 您先还两千
-    is not free for a waiver: the sum belongs to the payment).
-    """
-    usable = [x for x in items if not _overlaps(x.start, x.end, conds)]
-    own = [x for x in usable if clause[0] <= x.start < clause[1]]
-    if own:
-        return own[0], True
-    rest = [x for x in usable if _inside(x.start, x.end, free)]
-    return (rest[0], False) if rest else (None, False)
-
-
-def _free_clauses(
-    clauses: list[tuple[int, int]], triggers: list[tuple[str, int, int]], kind: str
-) -> list[tuple[int, int]]:
-    return [c for c in clauses if all(k == kind for k, a, _ in triggers if c[0] <= a < c[1])]
-
-
-def _plan_in(triggers: list[tuple[str, int, int]], clause: tuple[int, int]) -> bool:
-    return any(k == "installment" and clause[0] <= a < clause[1] for k, a, _ in triggers)
-
-
-def _refused(ctx: _Context, clause: tuple[int, int], a: int, b: int) -> bool:
-    masked = ctx.text[clause[0]:a] + " · " + ctx.text[b:clause[1]]
-    return bool(R.REFUSAL.search(R.A_NOT_A.sub(" ", masked)))
+def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -> bool:
+    """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?"""
+    text = ctx.text
+    rest = masked(text, clause, (act.start, act.end))
+    if not ctx.answered:
+        if is_question(text, clause) and not is_tag_question(text, clause):
+            return True
+    if sent.threat_from is not None and act.start >= sent.threat_from:
+        return True
+    if R.THREAT.search(rest) or R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
+        return True
+    personal = R.PERSON.search(text, clause[0], clause[1]) is not None
+    if R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end))) and not personal:
+        return True
+    if R.PAST_REPORT.search(text, sent.start, act.start):
+        return True
+    granted = R.GRANTED.search(text, sent.start, clause[1]) and act.kind != "payment"
+    return bool(R.DONE.search(text, clause[0], clause[1]) and not granted)
 
 
 def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
-    sent = ctx.text[s0:s1]
-    if not ctx.answered and (R.QUESTION.search(sent) or R.NOTICE.search(sent)):
+    acts = _acts(ctx.text, s0, s1)
+    if not acts:
         return []
-    clauses = _clauses(ctx.text, s0, s1)
-    conds = _conditions(ctx, s0, s1)
-    triggers = _triggers(ctx, s0, s1)
-    dates = [d for d in ctx.dates if s0 <= d.start < s1 and not d.past]
-    amounts = [x for x in ctx.amounts if s0 <= x.start < s1]
-    out: dict[tuple[str, str], Promise] = {}
-    for kind, a, b in triggers:
-        if _inside(a, b, conds):
-            continue
-        clause = next(c for c in clauses if c[0] <= a < c[1] or a == c[1])
-        if kind == "payment" and _plan_in(triggers, clause):  # 每期还1,040元 is the plan's sum
-            continue
-        if R.PAST_REPORT.search(ctx.text, s0, b) or R.DONE.search(ctx.text, clause[0], clause[1]):
-            continue
-        if _refused(ctx, clause, a, b):
-            continue
-        free = _free_clauses(clauses, triggers, kind)
-        date, date_own = _pick(dates, clause, free, conds)
-        amount, amount_own = _pick(amounts, clause, free, conds)
-        if kind == "payment" and not (amount_own or date_own):
-            continue
-        committed = (R.COMMITMENT.search(R.CONDITION.sub(" ", sent)) or date or amount
-                     or R.NEGATIVE_ACT.match(ctx.text, a) or ctx.answered)
-        if not committed:
-            continue
-        party = _party(kind, ctx.text, clause, s0, a, ctx.speaker, ctx.answered)
-        if party is None or (kind, party) in out:
-            continue
-        out[(kind, party)] = _promise(ctx, kind, party, s0, s1, conds, date, amount)
-    if any(kind != "other" for kind, _ in out):  # 保证月底前还清 is a payment, not also an "other"
-        out = {key: p for key, p in out.items() if key[0] != "other"}
-    return list(out.values())
+    sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts])
+    out: dict[tuple, tuple[Promise, Act]] = {}
+    for act in acts:
+        condition = sent.condition_of(act.start, act.end)
+        clause = sent.clause_of(_anchor(act))
+        if condition is not None:
+            promise = _condition_payment(ctx, sent, acts, act, clause, condition)
+        else:
+            promise = _clause_promise(ctx, sent, acts, act, clause)
+        if promise is not None:
+            key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None)
+            out.setdefault(key, (promise, act))
+    return _drop_generic_others(list(out.values()), ctx.text)
 
 
-def _promise(ctx: _Context, kind: str, party: str, s0: int, s1: int, conds, date, amount) -> Promise:
+def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:
+    """A condition that asks the borrower to pay, with a sum or date of its own, is their payment."""
+    if act.kind != "payment" or R.REFUND.match(ctx.text, act.start):
+        return None
+    if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]):
+        return None
+    date, amount, own = _values(ctx, sent, acts, act, clause, condition)
+    if not own:
+        return None
+    actor, _ = _actor(ctx.text, condition[0], act.start, ctx.speaker)
+    return _promise(ctx, act.kind, actor or "me", sent, None, date, amount)
+
+
+def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
+    if _blocked(ctx, sent, act, clause):
+        return None
+    date, amount, own = _values(ctx, sent, acts, act, clause, None)
+    if act.kind == "payment":
+        if not own:  # a payment needs its own sum or date: 还款 alone is no commitment
+            return None
+        if _lender_act_in(acts, act, clause) and not amount:  # 可以延到月底再还 is the extension's
+            return None
+    party = _party(ctx, act, clause, sent.start)
+    if party is None:
+        return None
+    return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
+
+
+def _lender_act_in(acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
+    return any(a is not act and a.kind in R.LENDER_KINDS | {"installment"} and clause[0] <= _anchor(a) < clause[1]
+               for a in acts)
+
+
+def _condition_text(ctx: _Context, sent: Sentence, act: Act) -> str | None:
+    """The condition the act depends on: the nearest condition of its sentence, else None."""
+    before = [c for c in sent.conditions if c[1] <= act.start]
+    after = [c for c in sent.conditions if c[0] >= act.end]
+    span = before[-1] if before else (after[0] if after else None)
+    return ctx.original[span[0]:span[1]].strip() or None if span else None
+
+
+def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
+    """An `other` named only by a generic word (保证, 转给主管) yields to a concrete promise of its party."""
+    concrete = {p.party for p, _ in found if p.kind != "other"}
+    return [p for p, act in found
+            if not (p.kind == "other" and p.party in concrete and R.GENERIC_OTHER.search(text, act.start, act.end))]
+
+
+def _promise(ctx: _Context, kind: str, party: str, sent: Sentence, condition: str | None,
+             date: DateMatch | None, amount: AmountMatch | None) -> Promise:
+    s0, s1 = sent.start, sent.end
     lead = len(ctx.original[s0:s1]) - len(ctx.original[s0:s1].lstrip())
     quote = ctx.original[s0:s1].strip()
-    condition = ctx.original[conds[0][0]:conds[0][1]].strip() if conds else None
     repaired = tuple(w for a, b, w in ctx.repairs if s0 <= a < s1)
     return Promise(
         party=party, kind=kind, text=quote,
         amount=amount.value if amount else None, currency=amount.currency if amount else None,
         due=date.due if date else None, due_grain=date.grain if date else None,
-        condition=condition or None, start=s0 + lead, end=s0 + lead + len(quote), repairs=repaired,
+        condition=condition, start=s0 + lead, end=s0 + lead + len(quote), repairs=repaired,
     )
 
 
@@ -282,8 +329,7 @@ def find_promises(
 
     `answered` reads a question as agreed to (the other side said yes right after it).
     """
-    folded = fold(text)
-    repaired, repairs = repair(folded)
+    repaired, repairs = repair(to_mandarin(fold(text)))
     ctx = _Context(
         original=text, text=repaired,
         dates=dates if dates is not None else find_dates(text, ref),
@@ -291,7 +337,7 @@ def find_promises(
         repairs=repairs, speaker=speaker, answered=answered,
     )
     out = []
-    for s0, s1 in _sentences(repaired):
+    for s0, s1 in sentences(repaired):
         out.extend(_sentence_promises(ctx, s0, s1))
     return out
 
@@ -308,59 +354,3 @@ def extract_text(text: str, ref: datetime, speaker: str | None = None) -> dict[s
         "amounts": [a.as_json() for a in amounts],
         "promises": [p.as_json() for p in promises],
     }
-
-
-# --- across segments --------------------------------------------------------------------------
-
-_TERMINAL = re.compile(r"[。！？!?；;.…]\s*$")
-
-
-def _ends_mid_sentence(text: str) -> bool:
-    return bool(text.strip()) and not _TERMINAL.search(text)
-
-
-@dataclass(frozen=True)
-class Found:
-    """A promise found in a list of segments: `index` is the segment it is stored against."""
-
-    index: int
-    promise: Promise
-
-
-def extract_segments(segments: list[dict[str, Any]], refs: list[datetime]) -> list[Found]:
-    """Promises in an evidence's segments (dicts with `text` and `party`), each said at `refs[i]`.
-
-    Each segment is read alone, then with its neighbours where speech was cut mid-sentence or a
-    question was answered yes by the other side.
-    """
-    alone = [find_promises(s["text"] or "", refs[i], s.get("party")) for i, s in enumerate(segments)]
-    found = [Found(i, p) for i, ps in enumerate(alone) for p in ps]
-    for i in range(len(segments) - 1):
-        if alone[i]:
-            continue
-        this, nxt = segments[i], segments[i + 1]
-        text, nxt_text = this["text"] or "", nxt["text"] or ""
-        if this.get("party") == nxt.get("party") and _ends_mid_sentence(text):
-            have = {(p.kind, p.party) for p in alone[i + 1]}
-            joined = find_promises(text + nxt_text, refs[i], this.get("party"))
-            found += [Found(i, p) for p in joined if (p.kind, p.party) not in have]
-        elif _answered_yes(this, nxt):
-            have = {(p.kind, p.party) for p in alone[i + 1]}
-            q = find_promises(text, refs[i], this.get("party"), answered=True)
-            found += [Found(i + 1, _with_answer(p, nxt_text)) for p in q if (p.kind, p.party) not in have]
-    return sorted(found, key=lambda f: f.index)
-
-
-def _answered_yes(question: dict[str, Any], answer: dict[str, Any]) -> bool:
-    """A question followed by a short yes from the other side (or an unknown speaker)."""
-    q_text, a_text = question["text"] or "", answer["text"] or ""
-    if not R.QUESTION.search(fold(q_text)):
-        return False
-    if question.get("party") and question.get("party") == answer.get("party"):
-        return False
-    return bool(R.AFFIRMATIVE.match(fold(a_text))) and not R.REFUSAL.search(fold(a_text))
-
-
-def _with_answer(p: Promise, answer: str) -> Promise:
-    return Promise(p.party, p.kind, f"{p.text} — {answer.strip()}", p.amount, p.currency, p.due,
-                   p.due_grain, p.condition, p.start, p.end, p.repairs)

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from store.extract.dialect import to_mandarin
 from store.extract.money import fold
 
 GRAINS = ("second", "minute", "hour", "day", "week", "month", "quarter", "year")
@@ -69,7 +70,9 @@ class DateMatch:
         if self.end_value is not None:
             return self.end_value - timedelta(seconds=1)
         if self.grain in ("second", "minute", "hour"):
-            return self.value
+            # "by midnight" (今晚12点前) is the end of that day, not the next one
+            at_midnight = self.value.hour == self.value.minute == self.value.second == 0
+            return self.value - timedelta(seconds=1) if at_midnight else self.value
         try:
             return grain_end(self.value, self.grain) - timedelta(seconds=1)
         except OverflowError:  # the last day of year 9999
@@ -85,7 +88,7 @@ def find_dates(text: str, ref: datetime) -> list[DateMatch]:
     """Every date/time expression in `text`, resolved against `ref` (when it was said)."""
     if not text:
         return []
-    folded = fold(text)
+    folded = to_mandarin(fold(text))
     found = []
     for group in group_atoms(scan_atoms(folded), folded):
         slots: dict = {}
