@@ -162,7 +162,9 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     demanded = bool(R.DEMAND.search(text, clause[0], act.start))
     if act.kind == "payment":
         return "me" if demanded or actor is None else actor
-    if act.kind == "installment":
+    if act.kind == "installment":  # the borrower agreeing to a plan (我同意分期) is bound by it
+        if actor is None:
+            actor, is_subject = speaker, True
         return "me" if actor == "me" and is_subject and speaker != "them" else "them"
     if actor is None:
         return speaker if speaker in PARTIES else "them"
@@ -184,7 +186,8 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
     def free(item) -> bool:
         return sent.condition_of(item.start, item.end) is None
 
-    dates = [d for d in ctx.dates if sent.start <= d.start < sent.end and not d.past]
+    dates = [d for d in ctx.dates if sent.start <= d.start < sent.end and not d.past
+             and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))]  # 晚上九点以后: hours, not a due
     amounts = [a for a in ctx.amounts if sent.start <= a.start < sent.end]
     if condition is not None:
         date = next((d for d in dates if inside(d, condition)), None)
@@ -197,7 +200,7 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         if any(neighbour[0] <= _anchor(a) < neighbour[1] for a in acts):
             continue
         date = date or next((d for d in dates if inside(d, neighbour) and free(d)), None)
-        if act.kind in ("payment", "installment", "waiver"):
+        if act.kind in ("payment", "installment", "waiver"):  # sums stated beside the act
             amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
     return date, amount, bool(own_date or own_amount)
 
@@ -212,6 +215,10 @@ def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]
 # --- one sentence -----------------------------------------------------------------------------
 
 
+# Kinds whose trigger is itself a "no more" (不再催收, 不上征信): threat words in them are the promise.
+_NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
+
+
 def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -> bool:
     """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?"""
     text = ctx.text
@@ -221,15 +228,20 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
-    if R.THREAT.search(rest) or R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
+    if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
         return True
-    personal = R.PERSON.search(text, clause[0], clause[1]) is not None
-    if R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end))) and not personal:
+    if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
+        return True
+    if R.GENERAL.search(rest) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
+                                  and not R.PERSON.search(text, sent.start, sent.end)):
         return True
     if R.PAST_REPORT.search(text, sent.start, act.start):
         return True
     granted = R.GRANTED.search(text, sent.start, clause[1]) and act.kind != "payment"
-    return bool(R.DONE.search(text, clause[0], clause[1]) and not granted)
+    done = R.DONE.search(text, clause[0], clause[1])
+    if done and R.FUTURE.search(text, clause[0], done.start()):  # 就把欠款还了: still to come
+        return False
+    return bool(done and not granted)
 
 
 def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
@@ -248,7 +260,7 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
         if promise is not None:
             key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None)
             out.setdefault(key, (promise, act))
-    return _drop_generic_others(list(out.values()), ctx.text)
+    return _drop_generic_others(_merge_restatements(list(out.values())), ctx.text)
 
 
 def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:
@@ -268,10 +280,12 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
     if _blocked(ctx, sent, act, clause):
         return None
     date, amount, own = _values(ctx, sent, acts, act, clause, None)
-    if act.kind == "payment":
-        if not own:  # a payment needs its own sum or date: 还款 alone is no commitment
+    refund = R.REFUND.match(ctx.text, act.start) is not None
+    if act.kind == "payment" and not refund:
+        firm = R.FIRM.search(ctx.text, clause[0], act.start) is not None
+        if not (own or firm):  # a payment needs its own sum or date: 还款 alone is no commitment
             return None
-        if _lender_act_in(acts, act, clause) and not amount:  # 可以延到月底再还 is the extension's
+        if _plan_in(acts, act, clause):  # 每期还1,040元 is the plan's sum; 可以延到月底再还 the extension's
             return None
     party = _party(ctx, act, clause, sent.start)
     if party is None:
@@ -279,7 +293,8 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
     return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
 
 
-def _lender_act_in(acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
+def _plan_in(acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
+    """Does the payment's clause hold an installment plan or a lender's act that the payment belongs to?"""
     return any(a is not act and a.kind in R.LENDER_KINDS | {"installment"} and clause[0] <= _anchor(a) < clause[1]
                for a in acts)
 
@@ -290,6 +305,21 @@ def _condition_text(ctx: _Context, sent: Sentence, act: Act) -> str | None:
     after = [c for c in sent.conditions if c[0] >= act.end]
     span = before[-1] if before else (after[0] if after else None)
     return ctx.original[span[0]:span[1]].strip() or None if span else None
+
+
+def _merge_restatements(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """One act named twice in a sentence (申请分期，每个月还1580) is one promise: the bare mention
+    yields to the one with a sum or date. Payments are each their own (周三还一千，周末还两千)."""
+    valued = {(p.kind, p.party) for p, _ in found if p.amount is not None or p.due is not None}
+    kept, seen = [], set()
+    for p, act in found:
+        key = (p.kind, p.party)
+        bare = p.amount is None and p.due is None
+        if p.kind != "payment" and bare and (key in valued or key in seen):
+            continue
+        seen.add(key)
+        kept.append((p, act))
+    return kept
 
 
 def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:

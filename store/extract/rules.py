@@ -37,8 +37,12 @@ DOCUMENT = (r"(?:协议|合同|还款计划书|计划书|对账单|账单|明细
 ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
            r"|备注|标记|案件|工单|预约|app)")
 
+# Money going back to the borrower: a payment by the lender, whoever says it.
+REFUND = re.compile(r"退还|退款|退给|退回|退到|返还|打回|原路退|退(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
+
 # Kinds and their triggers, in priority order.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("payment", REFUND),
     ("settlement_proof", re.compile(
         r"结清证明|结清凭证|结清确认|结清函|结清(的)?(证明|凭证|材料|函)|无欠款证明|清偿证明|还清证明"
         r"|(结清|还清|清偿|还款完毕|还完|无欠款|已结清|还款结清)" + _G + r"(证明|凭证|确认函|函件|证书)"
@@ -86,31 +90,32 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         IC)),
     ("installment", re.compile(
         r"二次分期|个性化分期|分期|分(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)|拆(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
-        r"|停息挂账|每期|每个?月(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款|还款方案|方案|分批"
+        r"|停息挂账|每期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款|还款方案|方案|分批"
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
     ("extension", re.compile(
         r"延期|延长|宽限|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
-        r"|推迟|往后(延|推|挪|顺)|顺延|延后|延到|推到|挪到|挂到|拖到|改到|调到|改成|改为|调整为|调整到|延至"
+        r"|推迟|往后(延|推|挪|顺)|顺延|延后|延到|推到|挪到|挂到|拖到|延至"
+        r"|(改|调|调整|变更)(到|至|为|成)(?=[^，,。\s]{0,3}?([0-9一二两三四五六七八九十下本这月明后]|月底|周|礼拜|星期))"
         r"|(还款日|账单日|到期日|期限|还款期|还款时间|日期)" + _G + r"(改|调|延|推|挪|变更|往后)"
         r"|再给(您|你)" + _G + r"(时间|几天|一周|一个月|天|个月|礼拜)"
         r"|\bextend\w*|\bextension\b|grace period|\bpostpon\w*|\bdefer\w*|more time|push\w* (it |this |that |the \w+ )?back"
         r"|give you until|move\w* (the )?(due date|payment date)", IC)),
     ("callback", re.compile(
         r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话"
-        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(打|致电|联系|打电话|打过来|打给)"
+        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系|打(个|一个)?电话|打过来|打给|打回来|来电)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(电话|短信|消息)(通知|告知)"
         r"|call (you |me )?back|get back to (you|me)|let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
         r"(还款|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
-        r"|补上|补齐|补缴|凑齐|入账|汇|退还|退款|退给|退回|退到|返还|打回|退"
+        r"|补上|补齐|补缴|凑齐|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得])|付(?!出)|交(?!流|易|涉|代|给我们|的)|转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|send|deposit|settle|clear)\w*\b", IC)),
     ("other", re.compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|send|mail|email)" + _G + DOCUMENT +
-        r"|" + DOCUMENT + _G + r"(发|寄|传|邮|递|交|提供|补|签|给(您|你|我们|你们))"
+        r"|" + DOCUMENT + _G + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|给(您|你|我们|你们))"
         r"|(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|开通|调整|改|换|撤|撤销|撤回|备注|标记|升级|上报|提交|转)"
         + _G + ACCOUNT +
         r"|" + ACCOUNT + _G + r"(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|开通|调整|改成|换成|撤|撤了)"
@@ -125,7 +130,6 @@ GENERIC_OTHER = re.compile(r"承诺|保证|答应|转给|转交|提交(给|到)|
 LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
 # Acts by either side: bound to the grammatical actor of the clause.
 ACTOR_KINDS = frozenset({"payment", "callback", "other", "installment"})
-REFUND = re.compile(r"退还|退款|退给|退回|退到|返还|打回|退|refund", IC)
 
 COMMITMENT = re.compile(
     r"会|可以|能够?|将|保证|承诺|答应|一定|肯定|马上|立即|立刻|尽快|争取|同意|安排|负责|帮(您|你)|为(您|你)"
@@ -133,7 +137,7 @@ COMMITMENT = re.compile(
     r"|\bwill\b|'ll\b|\bcan\b|\bshall\b|going to|\bpromise|\bguarantee|\bagree|\bsure\b|\bok(ay)?\b|\bneed to\b"
     r"|\bmust\b|\bhave to\b", IC)
 
-QUESTION_END = re.compile(r"[?？]\s*$|[吗嘛么呢吧]\s*[。.~～]?\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)\s*$")
+QUESTION_END = re.compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)\s*$")
 QUESTION = re.compile(
     r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|怎么|为什么|为啥|多少|什么时候|几号|何时|哪天"
     r"|几时|点解|\b(can|could|would|will|do|does|did|is|are) (you|we|i|they|it)\b.*\?", IC)
@@ -148,8 +152,10 @@ PAST_REPORT = re.compile(
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = re.compile(
-    r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(还|付|转|打|交|办|回|给)过"
+    r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(还|付|转|打|交|办|回|给)过(?!来|去)"
     r"|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|\b(paid|sent)\b", IC)
+# Words that put an act with 了 in the future (就把欠款还了, 会给您免了).
+FUTURE = re.compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|今晚|下周|月底|will|'ll", IC)
 # An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
 GRANTED = re.compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
                      r"|已(申请|提交|备注|安排|核实)")
@@ -171,7 +177,7 @@ NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还�
 GENERAL = re.compile(
     r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动"
     r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|百分之|年化|利率是|产生|计算"
-    r"|照常|照计|照算|流程|规则|只能|合同(里|上)?(约定|规定)|具体以|for your information|usually|normally|generally"
+    r"|照常|照计|照算|流程|规则|只能|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = re.compile(
     r"不能|不可以|不可能|没办法|没有办法|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
@@ -204,13 +210,15 @@ SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通�
 # (帮您: the speaker acts for you) or an object (把您, 跟您, 通知您: not the one acting); group 3:
 # 的 after it (您的情况: a possessive, not the one acting).
 PERSON = re.compile(
-    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回)?"
+    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问)?"
     r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统)(的)?"
     r"|\b(for )?(we|i|you|they|us|me)\b", IC)
 BENEFICIARY = frozenset("帮给为替")
 FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", "me"}
 COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "系统", "they"}
 SECOND_PERSON_POLITE = {"阁下"}
+# A firm word that makes a payment a commitment without a sum or a date (我保证这两天就还).
+FIRM = re.compile(r"保证|一定|肯定|承诺|绝对|promise|guarantee|definitely", IC)
 # A trigger that is itself a negative act (不上征信, won't report) is a commitment by its words.
 NEGATIVE_ACT = re.compile(r"不|别|won't|will not|not|never|no ", IC)
 AFFIRMATIVE = re.compile(r"^\s*(可以|行|好的?|没问题|同意|嗯|对|是的|ok(ay)?|yes|sure|fine|alright)(?![a-z])", IC)
