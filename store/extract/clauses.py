@@ -91,8 +91,9 @@ def _threat_from(text: str, s0: int, s1: int, conditions: list[Span]) -> int | N
     for a, b in conditions:
         if R.NEGATIVE_CONDITION.search(text, a, b):
             return b
-    m = R.OTHERWISE.search(text, s0, s1)
-    return m.start() if m else None
+    starts = [m.end() for m in (R.NEGATIVE_CONDITION.search(text, s0, s1),) if m]
+    starts += [m.start() for m in (R.OTHERWISE.search(text, s0, s1),) if m]
+    return min(starts) if starts else None
 
 
 def is_question(text: str, clause: Span) -> bool:
@@ -105,6 +106,16 @@ def is_question(text: str, clause: Span) -> bool:
 
 def is_tag_question(text: str, clause: Span) -> bool:
     return bool(R.TAG_QUESTION.fullmatch(text[clause[0]:clause[1]].strip()))
+
+
+def with_comment(sent: "Sentence", clause: Span, acts: list[Span]) -> Span:
+    """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了)."""
+    i = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if 0 <= i < len(sent.clauses) - 1:
+        nxt = sent.clauses[i + 1]
+        if not any(nxt[0] <= b - 1 < nxt[1] for _, b in acts):
+            return (clause[0], nxt[1])
+    return clause
 
 
 def masked(text: str, clause: Span, act: Span) -> str:

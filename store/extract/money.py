@@ -156,7 +156,7 @@ _PREFIX_ONLY_RE = re.compile(rf"(?:{_PREFIX})\s?(?P<num>{NUM})", re.IGNORECASE)
 _JIAO_RE = re.compile(_JIAO)
 _FEN_RE = re.compile(rf"(?P<num>{NUM})\s?(?:分钱|分|仙)")
 _MULT_RE = re.compile(rf"(?P<num>(?:\d+(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_DIGITS}]+)?)[万千])"
-                      rf"(?P<tail>零[{CN_DIGITS}]十?[{CN_DIGITS}]?|[{CN_DIGITS}]百[{CN_DIGITS}]?十?[{CN_DIGITS}]?|[{CN_DIGITS}])?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
+                      rf"(?P<tail>零[{CN_DIGITS}][十百千]?[{CN_DIGITS}]?|[{CN_DIGITS}]百[{CN_DIGITS}]?十?[{CN_DIGITS}]?|[{CN_DIGITS}])?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
 # Words after which a bare number is a sum: paying verbs and the names of sums.
 _MONEY_CONTEXT = (
     r"还款额|还款|还清|还|付款|付|支付|转账|转|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"
@@ -177,7 +177,7 @@ _NOT_AFTER = re.compile(r"\s?(?:%|‰|％|号|日|月|年|点|时|:|/|-\d|\.\d|�
                         r"小时|分钟|秒|倍|折|名|条|件|笔|位|公里|米|斤|字|步|户|台|张|"
                         r"percent|per\s?cent|days?|months?|years?|times)", re.IGNORECASE)
 _PHONE = re.compile(r"\d{7,}")
-_SEPARATED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?![\d,])")
+_SEPARATED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?!\d|,\d)")
 _PERCENT_BEFORE = ("百分之", "千分之")
 
 

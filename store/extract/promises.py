@@ -29,7 +29,8 @@ from datetime import datetime
 from typing import Any
 
 from store.extract import rules as R
-from store.extract.clauses import Sentence, is_question, is_tag_question, masked, read_sentence, sentences
+from store.extract.clauses import (Sentence, is_question, is_tag_question, masked, read_sentence, sentences,
+                                   with_comment)
 from store.extract.dialect import to_mandarin
 from store.extract.money import AmountMatch, find_amounts, fold
 from store.extract.pinyin import repair
@@ -150,10 +151,9 @@ def _actor(text: str, start: int, end: int, speaker: str | None) -> tuple[str | 
 def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str | None:
     """Who is bound by the act; None when it is a request to the other side, not a promise."""
     text, speaker = ctx.text, ctx.speaker
+    asked = speaker != "them" and not ctx.answered and R.REQUEST.search(text, clause[0], act.end)
     if act.kind in R.LENDER_KINDS:
-        if speaker == "me" and not ctx.answered and R.REQUEST.search(text, clause[0], act.end):
-            return None
-        return "them"
+        return None if asked else "them"
     if act.kind == "payment" and R.REFUND.match(text, act.start):
         return "them"
     actor, is_subject = _actor(text, clause[0], act.start, speaker)
@@ -162,6 +162,8 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     demanded = bool(R.DEMAND.search(text, clause[0], act.start))
     if act.kind == "payment":
         return "me" if demanded or actor is None else actor
+    if asked and act.kind != "payment":
+        return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
     if act.kind == "installment":  # the borrower agreeing to a plan (我同意分期) is bound by it
         if actor is None:
             actor, is_subject = speaker, True
@@ -219,12 +221,18 @@ def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]
 _NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
 
 
-def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -> bool:
-    """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?"""
+def _blocked(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
+    """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?
+
+    The clause is read with the act-less clause after it, its comment (减免这块 | 我们做不了).
+    """
     text = ctx.text
+    own = masked(text, clause, (act.start, act.end))
+    clause = with_comment(sent, clause, [(a.start, a.end) for a in acts])
     rest = masked(text, clause, (act.start, act.end))
     if not ctx.answered:
-        if is_question(text, clause) and not is_tag_question(text, clause):
+        parts = [c for c in sent.clauses if clause[0] <= c[0] < clause[1]]
+        if any(is_question(text, c) and not is_tag_question(text, c) for c in parts):
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
@@ -232,14 +240,16 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True
     if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
         return True
-    if R.GENERAL.search(rest) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
+    if R.GENERAL.search(own) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
                                   and not R.PERSON.search(text, sent.start, sent.end)):
         return True
     if R.PAST_REPORT.search(text, sent.start, act.start):
         return True
-    granted = R.GRANTED.search(text, sent.start, clause[1]) and act.kind != "payment"
-    done = R.DONE.search(text, clause[0], clause[1])
-    if done and R.FUTURE.search(text, clause[0], done.start()):  # 就把欠款还了: still to come
+    if R.EXPERIENCE.search(own):
+        return True
+    granted = R.GRANTED.search(text, sent.start, act.end) and act.kind != "payment"
+    done = R.DONE.search(own)
+    if done and R.FUTURE.search(own, 0, done.start()):  # 就把欠款还了: still to come
         return False
     return bool(done and not granted)
 
@@ -277,7 +287,7 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
 
 
 def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
-    if _blocked(ctx, sent, act, clause):
+    if _blocked(ctx, sent, acts, act, clause):
         return None
     date, amount, own = _values(ctx, sent, acts, act, clause, None)
     refund = R.REFUND.match(ctx.text, act.start) is not None
@@ -308,18 +318,20 @@ def _condition_text(ctx: _Context, sent: Sentence, act: Act) -> str | None:
 
 
 def _merge_restatements(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
-    """One act named twice in a sentence (申请分期，每个月还1580) is one promise: the bare mention
-    yields to the one with a sum or date. Payments are each their own (周三还一千，周末还两千)."""
-    valued = {(p.kind, p.party) for p, _ in found if p.amount is not None or p.due is not None}
-    kept, seen = [], set()
-    for p, act in found:
-        key = (p.kind, p.party)
-        bare = p.amount is None and p.due is None
-        if p.kind != "payment" and bare and (key in valued or key in seen):
-            continue
-        seen.add(key)
-        kept.append((p, act))
-    return kept
+    """One act named twice in a sentence (申请分期，每个月还1580; 您周五还两千…您周五还进来) is one promise.
+
+    A promise is dropped when another of the same kind and party says all it says and more (its
+    sum and its day, where it has them); two payments with different sums or days both stay.
+    """
+    def says(p: Promise) -> tuple:
+        return (p.amount, p.due.date() if p.due else None)
+
+    def covered(p: Promise, q: Promise) -> bool:
+        (pa, pd), (qa, qd) = says(p), says(q)
+        return (pa is None or pa == qa) and (pd is None or pd == qd) and (pa, pd) != (qa, qd)
+
+    return [(p, act) for p, act in found
+            if not any(q.kind == p.kind and q.party == p.party and covered(p, q) for q, _ in found)]
 
 
 def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:

@@ -67,7 +67,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"停催|停止(对您的|对你的)?" + _G + r"(催收|催款|催缴|外访|联系|打电话|致电|外呼|上门|发送|打扰|骚扰)"
         r"|暂停" + _G + r"(催收|催款|外访|发送|外呼|上门|联系|致电|电话)"
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
-        r"|(不|别|不会|不要)(会)?再" + _G + CONTACT +
+        r"|(不|别|不会|不要)(会)?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
         r"|不会(有人|再有人)" + _G + r"(打|去|上门|联系|来|催)"
         r"|不(会)?(往|去|到|给|联系|打扰|骚扰)(您的|你的)?" + _G + r"(家人|亲友|朋友|紧急联系人|单位|公司|同事|通讯录|家里)"
         r"(打|去|联系|打扰|骚扰|上门)?"
@@ -110,7 +110,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
         r"(还款|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
-        r"|补上|补齐|补缴|凑齐|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
+        r"|补上|补齐|补缴|凑齐|凑够|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得])|付(?!出)|交(?!流|易|涉|代|给我们|的)|转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|send|deposit|settle|clear)\w*\b", IC)),
     ("other", re.compile(
@@ -120,7 +120,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         + _G + ACCOUNT +
         r"|" + ACCOUNT + _G + r"(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|开通|调整|改成|换成|撤|撤了)"
         r"|(转给|转交|提交(给|到)|上报给|反馈给|报给|升级到|交给)" + _G + r"(上级|主管|领导|专员|经理|部门|后台|专人|组长)"
-        r"|承诺|保证|答应(您|你)|\bpromise\b|\bguarantee\b|\bescalat\w*|\bunfreez\w*|\breactivat\w*", IC)),
+        r"|\bescalat\w*|\bunfreez\w*|\breactivat\w*", IC)),
 ]
 
 # `other` acts that only say something will be done (保证, 转给主管): they yield to a concrete promise.
@@ -147,8 +147,8 @@ TAG_QUESTION = re.compile(
     r"|^\s*(您|你)看(这样)?(可以|行|好|怎么样|如何)?(吗|吧|不)?", IC)
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = re.compile(
-    r"上次|上回|之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|以前|当时|曾经|说过|答应过|承诺过|讲过"
-    r"|本来|说好的|说好了|(你们|您|你|他|她|客服)(当时)?(不是)?说(会|要|能|可以|给)|结果(到现在)?"
+    r"上次|上回|之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
+    r"|本来|(你们|您|你|他|她|客服)(当时)?(不是)?说(会|要|能|可以|给)|结果(到现在)?"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = re.compile(
@@ -156,6 +156,8 @@ DONE = re.compile(
     r"|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|\b(paid|sent)\b", IC)
 # Words that put an act with 了 in the future (就把欠款还了, 会给您免了).
 FUTURE = re.compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|今晚|下周|月底|will|'ll", IC)
+# An act done before, by experience 过 (减免过一次, 申请过延期): never a promise, even when granted.
+EXPERIENCE = re.compile(r"(?<![不超经通难])过(?![来去期户程渡年节于度后数])|\b(did|had|was|were)\b", IC)
 # An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
 GRANTED = re.compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
                      r"|已(申请|提交|备注|安排|核实)")
@@ -177,7 +179,7 @@ NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还�
 GENERAL = re.compile(
     r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动"
     r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|百分之|年化|利率是|产生|计算"
-    r"|照常|照计|照算|流程|规则|只能|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
+    r"|照常|照计|照算|流程|规则|只能|\d\s?[%％]|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = re.compile(
     r"不能|不可以|不可能|没办法|没有办法|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
@@ -188,7 +190,7 @@ REFUSAL = re.compile(
 # Asking "can or cannot" (能不能) is a question, never a refusal.
 A_NOT_A = re.compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
 # A request by the borrower is not a promise of the lender (我想申请减免).
-REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
+REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|就好了|多好|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
 CONDITION = re.compile(
