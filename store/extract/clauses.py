@@ -25,6 +25,7 @@ from store.extract import rules as R
 
 Span = tuple[int, int]
 
+_DEADLINE_WORDS = ("", "之前", "以前", "前", "为止")
 _MIN_RUN_ON = 3  # characters a clause needs before a new subject may start another
 
 
@@ -62,24 +63,28 @@ def sentences(text: str) -> list[Span]:
     return spans
 
 
-def read_sentence(text: str, s0: int, s1: int, acts: list[Span]) -> Sentence:
-    """The clauses and conditions of text[s0:s1]; `acts` are the trigger spans found in it."""
+def read_sentence(text: str, s0: int, s1: int, acts: list[Span], dates: list[Span] = ()) -> Sentence:
+    """The clauses and conditions of text[s0:s1]; `acts` are the trigger spans found in it, `dates` the dates."""
     clauses = []
     start = s0
     for m in R.CLAUSE_SEP.finditer(text, s0, s1):
-        clauses.extend(_run_on(text, start, m.start(), acts))
+        clauses.extend(_run_on(text, start, m.start(), acts, dates))
         start = m.end()
-    clauses.extend(_run_on(text, start, s1, acts))
+    clauses.extend(_run_on(text, start, s1, acts, dates))
     clauses = [c for c in clauses if text[c[0]:c[1]].strip()] or [(s0, s1)]
     conditions = [(m.start(), m.end()) for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
     return Sentence(s0, s1, tuple(clauses), tuple(conditions), _threat_from(text, s0, s1, conditions))
 
 
-def _run_on(text: str, a: int, b: int, acts: list[Span]) -> list[Span]:
-    """Cut [a, b) before each new subject that follows an act named since the last cut."""
+def _run_on(text: str, a: int, b: int, acts: list[Span], dates: list[Span]) -> list[Span]:
+    """Cut [a, b) before each new subject that follows an act named since the last cut.
+
+    A date right before the subject goes with it (…延期一个月 | 下个月15号之前您要把这期还上).
+    """
     cuts = [a]
     for m in R.SUBJECT_START.finditer(text, a, b):
         here = m.start()
+        here = next((x for x, y in dates if x > cuts[-1] and text[y:here] in _DEADLINE_WORDS), here)
         named = any(cuts[-1] <= x and y <= here for x, y in acts)
         if here - cuts[-1] >= _MIN_RUN_ON and named:
             cuts.append(here)

@@ -47,9 +47,7 @@ def extract_segments(segments: list[dict[str, Any]], refs: list[datetime]) -> li
         this, nxt = segments[i], segments[i + 1]
         text, nxt_text = this["text"] or "", nxt["text"] or ""
         if this.get("party") == nxt.get("party") and _ends_mid_sentence(text):
-            have = {(p.kind, p.party) for p in alone[i + 1]}
-            joined = find_promises(text + nxt_text, refs[i], this.get("party"))
-            found += [Found(i, p) for p in joined if (p.kind, p.party) not in have]
+            found = _join(found, i, text, nxt_text, refs[i], this.get("party"))
         elif _answered_yes(this, nxt):
             have = {(p.kind, p.party) for p in alone[i + 1]}
             q = find_promises(text, refs[i], this.get("party"), answered=True)
@@ -57,10 +55,25 @@ def extract_segments(segments: list[dict[str, Any]], refs: list[datetime]) -> li
     return sorted(found, key=lambda f: f.index)
 
 
+def _join(found: list[Found], i: int, text: str, nxt_text: str, ref: datetime, party: str | None) -> list[Found]:
+    """Read segment i with the next one; a sentence begun in i is stored against i, whole.
+
+    The part of the sentence in the next segment, read alone, gave the same promise with half
+    the quote: that reading is dropped.
+    """
+    joined = [p for p in find_promises(text + nxt_text, ref, party) if p.start < len(text)]
+    moved = {(p.kind, p.party) for p in joined}
+    lead = len(nxt_text) - len(nxt_text.lstrip())
+    kept = [f for f in found if not (f.index == i + 1 and f.promise.start <= lead
+                                     and (f.promise.kind, f.promise.party) in moved)]
+    return kept + [Found(i, p) for p in joined]
+
+
 def _answered_yes(question: dict[str, Any], answer: dict[str, Any]) -> bool:
     """A question followed by a short yes from the other side (or an unknown speaker)."""
     q_text, a_text = question["text"] or "", answer["text"] or ""
-    if not R.QUESTION.search(fold(q_text)):
+    folded = fold(q_text)
+    if not (R.QUESTION.search(folded) or R.QUESTION_END.search(folded)):
         return False
     if question.get("party") and question.get("party") == answer.get("party"):
         return False

@@ -165,6 +165,8 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     if asked and act.kind != "payment":
         return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
     if act.kind == "installment":  # the borrower agreeing to a plan (我同意分期) is bound by it
+        if ctx.answered and speaker in PARTIES:
+            return _flip(speaker)  # 能分12期吗？— 可以: the one who said yes
         if actor is None:
             actor, is_subject = speaker, True
         return "me" if actor == "me" and is_subject and speaker != "them" else "them"
@@ -227,7 +229,7 @@ def _blocked(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     The clause is read with the act-less clause after it, its comment (减免这块 | 我们做不了).
     """
     text = ctx.text
-    own = masked(text, clause, (act.start, act.end))
+    own, clause_own = masked(text, clause, (act.start, act.end)), clause
     clause = with_comment(sent, clause, [(a.start, a.end) for a in acts])
     rest = masked(text, clause, (act.start, act.end))
     if not ctx.answered:
@@ -248,8 +250,8 @@ def _blocked(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     if R.EXPERIENCE.search(own):
         return True
     granted = R.GRANTED.search(text, sent.start, act.end) and act.kind != "payment"
-    done = R.DONE.search(own)
-    if done and R.FUTURE.search(own, 0, done.start()):  # 就把欠款还了: still to come
+    done = R.DONE.search(text, clause_own[0], clause_own[1])
+    if done and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
         return False
     return bool(done and not granted)
 
@@ -258,7 +260,7 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
     acts = _acts(ctx.text, s0, s1)
     if not acts:
         return []
-    sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts])
+    sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts], [(d.start, d.end) for d in ctx.dates])
     out: dict[tuple, tuple[Promise, Act]] = {}
     for act in acts:
         condition = sent.condition_of(act.start, act.end)

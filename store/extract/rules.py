@@ -147,7 +147,7 @@ TAG_QUESTION = re.compile(
     r"|^\s*(您|你)看(这样)?(可以|行|好|怎么样|如何)?(吗|吧|不)?", IC)
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = re.compile(
-    r"上次|上回|之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
+    r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
     r"|本来|(你们|您|你|他|她|客服)(当时)?(不是)?说(会|要|能|可以|给)|结果(到现在)?"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # Acts already done by the borrower or in the past: they cover their own clause.
