@@ -207,7 +207,10 @@ def _segs(*items: tuple[str, str | None]) -> list[dict]:
 
 
 def test_a_sentence_cut_between_segments_is_read_whole() -> None:
-    segs = _segs(("我们可以帮您", "them"), ("减免违约金。", "them"))
+    segs = _segs(("我们可以", "them"), ("给您分12期。", "them"))
+    found = extract_segments(segs, [REF, REF])
+    assert [(f.index, f.promise.party, f.promise.kind) for f in found] == [(1, "them", "installment")]
+    segs = _segs(("我们可以帮您减", "them"), ("免违约金。", "them"))  # the act itself cut in two
     found = extract_segments(segs, [REF, REF])
     assert [(f.index, f.promise.party, f.promise.kind) for f in found] == [(0, "them", "waiver")]
     assert found[0].promise.text == "我们可以帮您减免违约金。"

@@ -56,17 +56,10 @@ def extract_segments(segments: list[dict[str, Any]], refs: list[datetime]) -> li
 
 
 def _join(found: list[Found], i: int, text: str, nxt_text: str, ref: datetime, party: str | None) -> list[Found]:
-    """Read segment i with the next one; a sentence begun in i is stored against i, whole.
-
-    The part of the sentence in the next segment, read alone, gave the same promise with half
-    the quote: that reading is dropped.
-    """
-    joined = [p for p in find_promises(text + nxt_text, ref, party) if p.start < len(text)]
-    moved = {(p.kind, p.party) for p in joined}
-    lead = len(nxt_text) - len(nxt_text.lstrip())
-    kept = [f for f in found if not (f.index == i + 1 and f.promise.start <= lead
-                                     and (f.promise.kind, f.promise.party) in moved)]
-    return kept + [Found(i, p) for p in joined]
+    """Read segment i with the next one: what only the whole sentence says is stored against i."""
+    have = {(f.promise.kind, f.promise.party) for f in found if f.index == i + 1}
+    joined = find_promises(text + nxt_text, ref, party)
+    return found + [Found(i, p) for p in joined if (p.kind, p.party) not in have]
 
 
 def _answered_yes(question: dict[str, Any], answer: dict[str, Any]) -> bool:

@@ -190,7 +190,7 @@ REFUSAL = re.compile(
 # Asking "can or cannot" (能不能) is a question, never a refusal.
 A_NOT_A = re.compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
 # A request by the borrower is not a promise of the lender (我想申请减免).
-REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|就好了|多好|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
+REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|(?<![帮给为]您|[帮给为]你)申请|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
 CONDITION = re.compile(
