@@ -113,6 +113,9 @@ def promises(ctx: click.Context, as_json: bool, which: str, case: str | None, pa
         flag = click.style(f"  ⚑ {len(r['flags'])} contradiction(s)", fg="yellow") if r["flags"] else ""
         click.echo(f"#{r['id']:<4} {mark:>8}  {due:<16}  {r['party']:>4}  {r['kind']}{amount}{flag}")
         click.echo(f"       “{r['text']}”  [evidence {r['evidence_id']} @ {r['offset']:g}]")
+        for s in r["sources"]:
+            if s["id"] != r["id"]:
+                click.echo(f"       + #{s['id']} “{s['text']}”  [evidence {s['evidence_id']} @ {s['offset']:g}]")
         if r.get("condition"):
             click.echo(f"       if: {r['condition']}")
         for note in r["notes"]:
@@ -125,29 +128,44 @@ def promises(ctx: click.Context, as_json: bool, which: str, case: str | None, pa
 @click.option("--broken", "status", flag_value="broken", help="The promise was broken.")
 @click.option("--reject", "status", flag_value="rejected", help="Not a promise after all.")
 @click.option("--open", "status", flag_value="open", help="Open again.")
+@click.option("--source", "source_id", type=int,
+              help="With --reject: reject only this source (a mention id from `sources`), not the promise.")
 @click.option("--note", help="Add a note.")
 @click.option("--due", help="Correct the due date (2024-08-20 or 2024-08-20T18:00).")
 @click.option("--amount", help="Correct the amount.")
 @click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
 @click.pass_context
-def promise(ctx: click.Context, promise_id: int, status: str | None, note: str | None, due: str | None,
-            amount: str | None, as_json: bool) -> None:
-    """Record your word on promise PROMISE_ID (kept, broken, a note…) beside the machine's."""
-    from store.promises import PromiseError, edit_promise, public
+def promise(ctx: click.Context, promise_id: int, status: str | None, source_id: int | None, note: str | None,
+            due: str | None, amount: str | None, as_json: bool) -> None:
+    """Record your word on promise PROMISE_ID (kept, broken, a note…) beside the machine's.
 
-    changes = {k: v for k, v in (("status", status), ("note", note), ("due", due), ("amount", amount))
+    PROMISE_ID may be the promise's id or any of its sources' ids: the word covers the whole
+    promise, except --reject --source, which removes one misread source.
+    """
+    from store.promises import PromiseError, edit_promise, public, reject_source
+
+    if source_id is not None and status != "rejected":
+        raise click.ClickException(
+            f"--source goes with --reject: recorder promise {promise_id} --reject --source {source_id}.")
+    whole = None if source_id is not None else status  # --reject --source rejects the source only
+    changes = {k: v for k, v in (("status", whole), ("note", note), ("due", due), ("amount", amount))
                if v is not None}
-    if not changes:
+    if not changes and source_id is None:
         raise click.ClickException(
             "Say what to record: --kept, --broken, --reject, --note TEXT, --due DATE or --amount N.")
+    db = get_home(ctx).db()
     try:
-        row = edit_promise(get_home(ctx).db(), promise_id, changes)
+        if source_id is not None:
+            row = reject_source(db, source_id, promise_id)
+        if changes:
+            row = edit_promise(db, promise_id, changes)
     except PromiseError as e:
         raise click.ClickException(str(e)) from e
     if as_json:
         emit_json(public(row))
         return
-    click.echo(f"recorded for promise {promise_id}: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
+    said = [f"source {source_id} rejected"] if source_id is not None else []
+    click.echo(f"recorded for promise {promise_id}: " + ", ".join(said + [f"{k}={v}" for k, v in changes.items()]))
     click.echo("(the machine's reading is kept; both are in the custody log)")
 
 

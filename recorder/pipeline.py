@@ -84,7 +84,7 @@ def read_step(home: Home, db: sqlite_utils.Database, job: jobs.Job, show_progres
 
 def extract_step(home: Home, db: sqlite_utils.Database, job: jobs.Job, show_progress: bool) -> None:
     """Find the promises in the evidence's segments."""
-    from store.extract import extract_evidence
+    from store.extract_job import extract_evidence
 
     with db.conn:
         found = extract_evidence(db, job.evidence_id)

@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.money import fold
+from store.extract.money import fold
 
 FEE = re.compile(r"违约金|罚息|滞纳金|逾期费|late fee|penalt", re.I)
 WAIVED = re.compile(r"减免|免除|免收|免掉|豁免|不收|退还|waiv", re.I)

@@ -4,6 +4,14 @@ The machine's row in `promises` is never changed by the user; each user edit is 
 `promise_edits` and an `edit` entry in the custody log, and the effective value of a field is
 the latest edit, else the machine's value. `overdue` is derived: an open promise whose due date
 has passed. Contradiction flags (`store.followup`) are listed with the promise they concern.
+
+Rows of `promises` are mentions; the ledger groups them into promises when it is read
+(`store.ledger_groups`): one commitment said in a chat, an SMS and a call is one promise with three
+`sources`. The user's word covers the whole promise: the edits given through any member id are
+applied, in the order they were made, to the group's row, so marking one mention kept marks the
+promise kept. The one edit that concerns a mention alone is `source` = `rejected` (a misread
+mention): that mention leaves the group and the ledger. Mentions whose text a re-read no longer
+holds (machine status `not_found`, kept only for the user's edits) stay alone, as they were.
 """
 
 from __future__ import annotations
@@ -16,37 +24,41 @@ import sqlite_utils
 
 from store import custody
 from store.followup import check_evidence
+from store.ledger_groups import attach, group_mentions
 
-EDITABLE = ("status", "due", "amount", "note")
+EDITABLE = ("status", "due", "amount", "note", "source")
 USER_STATUSES = ("open", "kept", "broken", "rejected")
+SOURCE_STATES = ("rejected", "accepted")  # accepted undoes a rejection
 WHICH = ("all", "open", "overdue")
 PUBLIC_KEYS = ("id", "evidence_id", "source", "party", "kind", "text", "amount", "currency", "due",
                "said_at", "offset", "status", "condition")
+SOURCE_KEYS = ("id", "evidence_id", "offset", "text", "said_at")
 USER_ACTOR = "user"
+CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
 class PromiseError(ValueError):
     """A user edit that cannot be applied, phrased as what to do."""
 
 
-def _edits(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _by_promise(db: sqlite_utils.Database, sql: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Rows of `sql` (with `{marks}` for the ids, `promise_id` selected) by promise id, in query order."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if ids:
-        marks = ",".join("?" * len(ids))
-        for e in db.query(f"SELECT promise_id, field, value, at FROM promise_edits WHERE promise_id IN ({marks})"
-                          " ORDER BY id", ids):
-            out[e["promise_id"]].append(e)
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i:i + CHUNK]
+        for row in db.query(sql.format(marks=",".join("?" * len(chunk))), chunk):
+            out[row.pop("promise_id")].append(row)
     return out
+
+
+def _edits(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    return _by_promise(db, "SELECT id, promise_id, field, value, at FROM promise_edits"
+                           " WHERE promise_id IN ({marks}) ORDER BY id", ids)
 
 
 def _flags(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if ids:
-        marks = ",".join("?" * len(ids))
-        for f in db.query(f"SELECT promise_id, evidence_id, kind, detail, start FROM flags"
-                          f" WHERE promise_id IN ({marks}) ORDER BY id", ids):
-            out[f.pop("promise_id")].append(f)
-    return out
+    return _by_promise(db, "SELECT id, promise_id, evidence_id, kind, detail, start FROM flags"
+                           " WHERE promise_id IN ({marks}) ORDER BY id", ids)
 
 
 def _due_passed(due: str | None, now: datetime) -> bool:
@@ -75,6 +87,59 @@ def _effective(row: dict[str, Any], edits: list[dict[str, Any]], now: datetime) 
     return row
 
 
+def _mentions(db: sqlite_utils.Database, case: str | None, party: str | None) -> list[dict[str, Any]]:
+    """The mentions a ledger is built from: the found ones, and lost ones the user has edited.
+
+    Case and party are filtered here because they are part of the group key; an evidence is not
+    (its mentions group with other files').
+    """
+    where, params = ["p.status != 'not_found' OR EXISTS (SELECT 1 FROM promise_edits x WHERE x.promise_id = p.id)"], []
+    for column, value in (("e.case_name", case), ("p.party", party)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = ("SELECT p.*, e.source AS source, e.case_name AS case_name, e.case_name AS \"case\","
+           " e.counterparty AS counterparty FROM promises p"
+           " JOIN evidence e ON e.id = p.evidence_id WHERE " + " AND ".join(f"({w})" for w in where))
+    return list(db.query(sql, params))
+
+
+def _rejected(edits: list[dict[str, Any]]) -> bool:
+    """Whether the user's latest word on this mention as a source is `rejected`."""
+    states = [e["value"] for e in edits if e["field"] == "source"]
+    return bool(states) and states[-1] == "rejected"
+
+
+def _groups(mentions: list[dict[str, Any]], edits: dict[int, list[dict[str, Any]]]
+            ) -> list[tuple[list[dict[str, Any]], list[int]]]:
+    """Each promise as (its member mentions by said_at, the ids of its rejected sources)."""
+    rejected = [m for m in mentions if _rejected(edits.get(m["id"], []))]
+    out = {m["id"] for m in rejected}
+    live = [m for m in mentions if m["id"] not in out and m["status"] != "not_found"]
+    lost = [[m] for m in mentions if m["id"] not in out and m["status"] == "not_found"]
+    groups = group_mentions(live) + lost
+    extra: dict[int, list[int]] = defaultdict(list)
+    for mention_id, index in attach(rejected, groups).items():
+        extra[index].append(mention_id)
+    return [(group, sorted(extra.get(i, []))) for i, group in enumerate(groups)]
+
+
+def _promise_row(members: list[dict[str, Any]], rejected: list[int], edits: dict[int, list[dict[str, Any]]],
+                 flags: dict[int, list[dict[str, Any]]], now: datetime) -> dict[str, Any]:
+    """One promise: the lowest-id mention's row, with the user's word from every member and all sources."""
+    row = dict(min(members, key=lambda m: m["id"]))
+    ids = [m["id"] for m in members] + rejected
+    word = sorted((e for i in ids for e in edits.get(i, [])), key=lambda e: e["id"])
+    _effective(row, [e for e in word if e["field"] != "source"], now)
+    row["edited"] = bool(word)
+    row["sources"] = [{k: m[k] for k in SOURCE_KEYS} for m in members]
+    row["rejected_sources"] = rejected
+    found = sorted((f for m in members for f in flags.get(m["id"], [])), key=lambda f: f["id"])
+    # a promise the user rejected is never contradicted, whichever member a flag names
+    row["flags"] = [] if row["status"] == "rejected" else [{k: v for k, v in f.items() if k != "id"} for f in found]
+    return row
+
+
 def list_promises(
     db: sqlite_utils.Database,
     *,
@@ -84,31 +149,23 @@ def list_promises(
     evidence_id: int | None = None,
     now: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Promises with effective values, ordered by due date (undated last), then said_at.
+    """Promises (mentions grouped) with effective values, ordered by due date (undated last), then said_at.
 
     Each has the `recorder promises --json` keys plus `overdue`, `notes`, `flags`, `case` (also
-    as `case_name`), `counterparty`, `machine` (the machine's own values) and `edited`. `open` leaves out kept, broken and
-    rejected promises; `overdue` keeps only open ones past their due date.
+    as `case_name`), `counterparty`, `machine` (the machine's own values), `edited`, `sources`
+    (every mention, by said_at) and `rejected_sources` (mention ids). `open` leaves out kept,
+    broken and rejected promises; `overdue` keeps only open ones past their due date;
+    `evidence_id` keeps the promises with a source in that evidence.
     """
     if which not in WHICH:
         raise PromiseError(f"Choose one of {', '.join(WHICH)} (not {which!r}).")
     now = now or datetime.now().astimezone()
-    where, params = ["p.status != 'not_found' OR EXISTS (SELECT 1 FROM promise_edits x WHERE x.promise_id = p.id)"], []
-    for column, value in (("e.case_name", case), ("p.party", party), ("p.evidence_id", evidence_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    sql = ("SELECT p.*, e.source AS source, e.case_name AS case_name, e.case_name AS \"case\","
-           " e.counterparty AS counterparty FROM promises p"
-           " JOIN evidence e ON e.id = p.evidence_id WHERE " + " AND ".join(f"({w})" for w in where))
-    raw = list(db.query(sql, params))
-    ids = [r["id"] for r in raw]
+    mentions = _mentions(db, case, party)
+    ids = [m["id"] for m in mentions]
     edits, flags = _edits(db, ids), _flags(db, ids)
-    rows = []
-    for r in raw:
-        row = _effective(r, edits.get(r["id"], []), now)
-        row["flags"] = flags.get(r["id"], [])
-        rows.append(row)
+    rows = [_promise_row(members, rejected, edits, flags, now) for members, rejected in _groups(mentions, edits)]
+    if evidence_id is not None:
+        rows = [r for r in rows if any(s["evidence_id"] == evidence_id for s in r["sources"])]
     if which == "open":
         rows = [r for r in rows if r["status"] == "open"]
     elif which == "overdue":
@@ -121,16 +178,25 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
     """A ledger row in the shape of `recorder promises --json` (the fixed keys, then extras)."""
     out = {k: row.get(k) for k in PUBLIC_KEYS}
     out.update({"overdue": row["overdue"], "case": row.get("case"), "notes": row["notes"],
-                "flags": row["flags"]})
+                "flags": row["flags"], "sources": row["sources"], "rejected_sources": row["rejected_sources"]})
     return out
 
 
+def _member_ids(row: dict[str, Any]) -> set[int]:
+    return {s["id"] for s in row["sources"]} | set(row["rejected_sources"])
+
+
 def get_promise(db: sqlite_utils.Database, promise_id: int, now: datetime | None = None) -> dict[str, Any]:
-    rows = list(db.query("SELECT evidence_id FROM promises WHERE id = ?", [promise_id]))
-    if not rows:
+    """The promise that mention `promise_id` belongs to: the group's id or any member's id finds it."""
+    found = list(db.query("SELECT e.case_name, p.party FROM promises p JOIN evidence e ON e.id = p.evidence_id"
+                          " WHERE p.id = ?", [promise_id]))
+    if not found:
         raise PromiseError(f"There is no promise {promise_id}; run `recorder promises --all` to see their ids.")
-    found = [r for r in list_promises(db, evidence_id=rows[0]["evidence_id"], now=now) if r["id"] == promise_id]
-    return found[0]
+    for row in list_promises(db, case=found[0]["case_name"], party=found[0]["party"], now=now):
+        if promise_id in _member_ids(row):
+            return row
+    raise PromiseError(f"Mention {promise_id} was rejected as a source and belongs to no promise now;"
+                       " run `recorder promises --all` to see their ids.")
 
 
 def _check(field: str, value: Any) -> str:
@@ -149,6 +215,10 @@ def _check(field: str, value: Any) -> str:
             return datetime.fromisoformat(str(value)).isoformat()
         except ValueError:
             raise PromiseError(f"A due date is written like 2024-08-20 or 2024-08-20T18:00, not {value!r}.") from None
+    if field == "source":
+        if value not in SOURCE_STATES:
+            raise PromiseError(f"A source is {' or '.join(SOURCE_STATES)}, not {value!r}.")
+        return value
     if not str(value).strip():
         raise PromiseError("A note needs some text.")
     return str(value)
@@ -158,8 +228,10 @@ def edit_promise(db: sqlite_utils.Database, promise_id: int, changes: dict[str, 
                  at: datetime | None = None) -> dict[str, Any]:
     """Record the user's word on a promise (one edit per field) beside the machine's; returns the promise.
 
-    Every edit is a `promise_edits` row and an `edit` custody entry naming the machine's value,
-    written in one transaction.
+    `promise_id` is the group's id or any member's: the edit is recorded on that mention and
+    covers its whole promise, except `source`, which concerns that mention alone. Every edit is
+    a `promise_edits` row and an `edit` custody entry naming the machine's value, written in one
+    transaction.
     """
     unknown = set(changes) - set(EDITABLE)
     if unknown or not changes:
@@ -168,6 +240,8 @@ def edit_promise(db: sqlite_utils.Database, promise_id: int, changes: dict[str, 
     if machine is None:
         raise PromiseError(f"There is no promise {promise_id}; run `recorder promises --all` to see their ids.")
     values = {field: _check(field, value) for field, value in changes.items()}
+    if values.get("source") == "rejected":
+        _keep_one_source(db, promise_id)
     when = (at or datetime.now().astimezone()).isoformat()
     with db.conn:
         for field, value in values.items():
@@ -182,3 +256,29 @@ def edit_promise(db: sqlite_utils.Database, promise_id: int, changes: dict[str, 
 
 def _exists(db: sqlite_utils.Database, promise_id: int) -> bool:
     return bool(list(db.query("SELECT 1 FROM promises WHERE id = ?", [promise_id])))
+
+
+def _keep_one_source(db: sqlite_utils.Database, mention_id: int) -> None:
+    """Refuse to reject a promise's last source: the promise would vanish from the ledger unseen."""
+    group = get_promise(db, mention_id)
+    if [s["id"] for s in group["sources"]] == [mention_id]:
+        raise PromiseError(f"Mention {mention_id} is the only source of promise {group['id']}; to say it is not"
+                           f" a promise, reject the whole promise: `recorder promise {group['id']} --reject`.")
+
+
+def reject_source(db: sqlite_utils.Database, source_id: int, promise_id: int | None = None,
+                  at: datetime | None = None) -> dict[str, Any]:
+    """Reject one source (a misread mention) of a promise, leaving the rest; returns the promise.
+
+    With `promise_id`, the source must be one of that promise's, so a mistyped id cannot reject
+    a mention of another promise.
+    """
+    if promise_id is not None:
+        group = get_promise(db, promise_id)
+        if source_id in group["rejected_sources"]:
+            raise PromiseError(f"Source {source_id} of promise {group['id']} is already rejected.")
+        sources = [s["id"] for s in group["sources"]]
+        if source_id not in sources:
+            raise PromiseError(f"Mention {source_id} is not a source of promise {group['id']}; its sources are"
+                               f" {', '.join(map(str, sources))} (see `recorder promises --all --json`).")
+    return edit_promise(db, source_id, {"source": "rejected"}, at=at)

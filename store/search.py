@@ -30,7 +30,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.money import fold
+from store.extract.money import fold
 
 PROMISE_KINDS = ("waiver", "extension", "installment", "stop_collection", "callback",
                  "credit_report", "settlement_proof", "payment", "other")

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.normalize import to_simplified
+from store.extract.normalize import to_simplified
 from transcribe.segment import Flag, Segment
 
 

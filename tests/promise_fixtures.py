@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from store.extract import extract_evidence
+from store.extract_job import extract_evidence
 from store.segments import replace_segments
 from transcribe.segment import Segment
 

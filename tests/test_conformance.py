@@ -14,8 +14,8 @@ from datetime import datetime
 
 import pytest
 
-from store.money import find_amounts
-from store.timex import find_dates
+from store.extract.money import find_amounts
+from store.extract.timex import find_dates
 from tests.conftest import shared_dir
 
 # how many leading characters of an ISO timestamp must agree at each grain

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.money import find_amounts, fold, parse_number
+from store.extract.money import find_amounts, fold, parse_number
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from store.extract import extract_segments, extract_text, find_promises
-from store.promise_rules_pinyin import repair
+from store.extract.pinyin import repair
 
 REF = datetime(2024, 8, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 CASES = [
     # --- Simplified Chinese ------------------------------------------------------------------
-    ("如果您在8月20日前先还两千，我们可以帮您减免违约金", "them", [("them", "waiver", None, None)]),
+    # a condition that asks the borrower to pay is the borrower's payment too
+    ("如果您在8月20日前先还两千，我们可以帮您减免违约金", "them",
+     [("me", "payment", 2000, "2024-08-20"), ("them", "waiver", None, None)]),
     ("好的，我20号之前还两千", "me", [("me", "payment", 2000, "2024-08-20")]),
     ("您在20号前先还两千", "them", [("me", "payment", 2000, "2024-08-20")]),
     ("我们可以帮您减免违约金", "them", [("them", "waiver", None, None)]),
@@ -31,7 +33,8 @@ CASES = [
     ("可以给您延期到下个月15号", "them", [("them", "extension", None, "2024-09-15")]),
     ("罚息我们可以减免800元", "them", [("them", "waiver", 800, None)]),
     ("我下周五前转账5000元", "me", [("me", "payment", 5000, "2024-08-23")]),
-    ("如果您今天还三千，我们就停催", "them", [("them", "stop_collection", None, None)]),
+    ("如果您今天还三千，我们就停催", "them",
+     [("me", "payment", 3000, "2024-08-15"), ("them", "stop_collection", None, None)]),
     ("您先还一万二，剩下的我们给您申请停息挂账", "them",
      [("me", "payment", 12000, None), ("them", "installment", None, None)]),
     ("我保证月底前还清", "me", [("me", "payment", None, "2024-08-31")]),
@@ -42,8 +45,9 @@ CASES = [
      [("them", "waiver", None, None), ("me", "payment", None, "2024-08-31")]),
     # run-on speech without punctuation, as Whisper writes it
     ("行这样吧我给您申请一下延期一个月下个月15号之前您要把这期还上", "them",
-     [("them", "extension", None, "2024-09-15"), ("me", "payment", None, "2024-09-15")]),
-    ("如果您今天能还三千的话我可以帮您申请减免剩下的利息", "them", [("them", "waiver", None, None)]),
+     [("them", "extension", None, None), ("me", "payment", None, "2024-09-15")]),  # the date is the payment's clause
+    ("如果您今天能还三千的话我可以帮您申请减免剩下的利息", "them",
+     [("me", "payment", 3000, "2024-08-15"), ("them", "waiver", None, None)]),
     ("我们会把您的情况反馈给上级到时候再通知您", "them", [("them", "callback", None, None)]),
     ("我跟您说您20号前先还两千", "them", [("me", "payment", 2000, "2024-08-20")]),
     ("我们给您办理停息挂账之后每个月还五百", "them", [("them", "installment", 500, None)]),
@@ -65,7 +69,6 @@ CASES = [
     ("我已经还了两千", "me", []),
     ("逾期将上报征信", "them", []),
     ("我想申请减免违约金", "me", []),
-    ("已经为您减免了违约金", "them", []),
     ("您的账单已逾期，请及时处理", "them", []),
     ("我们不同意分期", "them", []),
     ("你们之前答应过不上征信", "me", []),
@@ -81,7 +84,8 @@ CASES = [
     ("我們沒辦法減免", "them", []),
     ("上次你們說會減免罰息", "me", []),
     # --- English ---------------------------------------------------------------------------
-    ("We will waive the late fee if you pay 2,000 yuan by August 20.", "them", [("them", "waiver", None, None)]),
+    ("We will waive the late fee if you pay 2,000 yuan by August 20.", "them",
+     [("them", "waiver", None, None), ("me", "payment", 2000, "2024-08-20")]),
     ("I will pay 2000 yuan by Friday.", "me", [("me", "payment", 2000, "2024-08-16")]),
     ("We will stop collection calls within 3 working days.", "them",
      [("them", "stop_collection", None, "2024-08-20")]),
@@ -96,6 +100,14 @@ CASES = [
      [("them", "stop_collection", None, "2024-08-15")]),
     ("You need to pay at least 500 yuan before the 20th.", "them", [("me", "payment", 500, "2024-08-20")]),
     ("违约金全免，利息打八折", "them", [("them", "waiver", None, None)]),
+    # a benefit the lender says it has granted stands as its promise (the fee must not come back)
+    ("已经为您减免了违约金", "them", [("them", "waiver", None, None)]),
+    # one clause each: two payments, each with its own sum and day
+    ("周三先还一千，周末再还两千", "me", [("me", "payment", 1000, "2024-08-21"), ("me", "payment", 2000, "2024-08-18")]),
+    ("请于8月25日前还款5000元，我们会在三个工作日内停止催收", "them",
+     [("me", "payment", 5000, "2024-08-25"), ("them", "stop_collection", None, "2024-08-20")]),
+    ("我们核实后回复您", "them", [("them", "callback", None, None)]),
+    ("不还的话会联系您的担保人", "them", []),
     ("我们将于3个工作日内将结清证明发送至您的邮箱", "them", [("them", "settlement_proof", None, "2024-08-20")]),
     ("我哋可以幫你減免罰息", "them", [("them", "waiver", None, None)]),
     ("We can't waive the penalty.", "them", []),
@@ -133,19 +145,23 @@ def test_table_is_large_enough() -> None:
     assert sum(1 for c in CASES if not c[2]) >= 15  # negatives
 
 
+def _lender(result: dict) -> list[dict]:
+    return [p for p in result["promises"] if p["party"] == "them"]
+
+
 def test_a_condition_ends_at_de_hua() -> None:
-    [p] = extract_text("如果您今天能还三千的话我可以帮您申请减免剩下的利息", REF, "them")["promises"]
+    [p] = _lender(extract_text("如果您今天能还三千的话我可以帮您申请减免剩下的利息", REF, "them"))
     assert p["condition"] == "如果您今天能还三千的话"
 
 
 def test_condition_and_quote_keep_the_original_text() -> None:
-    [p] = extract_text("如果您在8月20日前先還兩千，我們可以幫您解灭違約金", REF, "them")["promises"]
+    [p] = _lender(extract_text("如果您在8月20日前先還兩千，我們可以幫您解灭違約金", REF, "them"))
     assert p["condition"] == "如果您在8月20日前先還兩千"
     assert p["text"] == "如果您在8月20日前先還兩千，我們可以幫您解灭違約金"  # as written, not repaired
 
 
 def test_english_condition_keeps_the_whole_sum() -> None:
-    [p] = extract_text("We will waive the late fee if you pay 2,000 yuan by August 20.", REF, "them")["promises"]
+    [p] = _lender(extract_text("We will waive the late fee if you pay 2,000 yuan by August 20.", REF, "them"))
     assert p["condition"] == "if you pay 2,000 yuan by August 20"
 
 
@@ -191,7 +207,10 @@ def _segs(*items: tuple[str, str | None]) -> list[dict]:
 
 
 def test_a_sentence_cut_between_segments_is_read_whole() -> None:
-    segs = _segs(("我们可以帮您", "them"), ("减免违约金。", "them"))
+    segs = _segs(("我们可以", "them"), ("给您分12期。", "them"))
+    found = extract_segments(segs, [REF, REF])
+    assert [(f.index, f.promise.party, f.promise.kind) for f in found] == [(1, "them", "installment")]
+    segs = _segs(("我们可以帮您减", "them"), ("免违约金。", "them"))  # the act itself cut in two
     found = extract_segments(segs, [REF, REF])
     assert [(f.index, f.promise.party, f.promise.kind) for f in found] == [(0, "them", "waiver")]
     assert found[0].promise.text == "我们可以帮您减免违约金。"

@@ -31,7 +31,7 @@ def _texts(hits):
 def test_two_character_words_are_found(db, word) -> None:
     hits = search(db, word)
     assert hits, word
-    from store.money import fold
+    from store.extract.money import fold
     assert all(word in fold(h["text"]) for h in hits)
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.holidays import add_workdays, is_workday, workday_table_covers
-from store.timex import DateMatch, find_dates
+from store.extract.holidays import add_workdays, is_workday, workday_table_covers
+from store.extract.timex import DateMatch, find_dates
 
 # Tuesday 2024-08-13, 10:30 in Shanghai
 REF = datetime(2024, 8, 13, 10, 30, tzinfo=timezone(timedelta(hours=8)))

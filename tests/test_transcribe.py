@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from conftest import shared_dir
 
 from recorder.cli import cli
-from store.normalize import to_simplified
+from store.extract.normalize import to_simplified
 from transcribe.audio import SAMPLE_RATE, decode
 from transcribe.cer import cer
 from transcribe.engines import load_engine

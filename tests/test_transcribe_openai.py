@@ -20,7 +20,7 @@ from conftest import shared_dir
 pytest.importorskip("whisper", reason="the openai extra is not installed (pip install 'recorder[openai]')")
 pytest.importorskip("torch")
 
-from store.normalize import to_simplified  # noqa: E402
+from store.extract.normalize import to_simplified  # noqa: E402
 from transcribe.cer import cer  # noqa: E402
 from transcribe.engines import load_engine  # noqa: E402
 from transcribe.engines.openai import DEFAULT_CHECKPOINT  # noqa: E402

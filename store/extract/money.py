@@ -4,7 +4,7 @@ Design decisions:
 - Parsing runs on a *folded* copy of the text (Traditional → Simplified, full-width → half-width)
   that has exactly the length of the original, so every span points into the text as written
   (evidence rule: every derived fact points back to its offset). `fold` is shared with
-  `store.timex`.
+  `store.extract.timex`.
 - An amount needs evidence that it is money: a currency word or sign (元 块 人民币 RMB ¥ $ 美元 港币…),
   a sub-unit (角 毛 分), a 万/千 multiplier (三点五万, 一万二, 两千五: in a debt negotiation these are
   sums), or a paying verb right before a bare number (还五千, pay 2000). A bare number alone is
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from store.normalize import to_simplified
+from store.extract.normalize import to_simplified
 
 
 @dataclass(frozen=True)
@@ -156,12 +156,12 @@ _PREFIX_ONLY_RE = re.compile(rf"(?:{_PREFIX})\s?(?P<num>{NUM})", re.IGNORECASE)
 _JIAO_RE = re.compile(_JIAO)
 _FEN_RE = re.compile(rf"(?P<num>{NUM})\s?(?:分钱|分|仙)")
 _MULT_RE = re.compile(rf"(?P<num>(?:\d+(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_DIGITS}]+)?)[万千])"
-                      rf"(?P<tail>[{CN_DIGITS}])?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
+                      rf"(?P<tail>零[{CN_DIGITS}][十百千]?[{CN_DIGITS}]?|[{CN_DIGITS}]百[{CN_DIGITS}]?十?[{CN_DIGITS}]?|[{CN_DIGITS}])?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
 # Words after which a bare number is a sum: paying verbs and the names of sums.
 _MONEY_CONTEXT = (
     r"还款额|还款|还清|还|付款|付|支付|转账|转|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"
     r"应还|待还|最低还款|金额|共计|合计|总计|一共|总共|余额|本金|利息|罚息|违约金|滞纳金|手续费|"
-    r"服务费|减免|优惠|少还|多还|退还|退款|补缴|"
+    r"服务费|减免|优惠|少还|多还|退还|退款|退回|退给|补缴|免掉|免了|免|减掉|减了|减|抹掉|抹|入数|过数|转过去|打|"
     r"(?:re)?pa(?:y|id|ying)|transfer(?:red)?|owe[sd]?|deposit(?:ed)?|balance|fee|total"
 )
 _PAY_RE = re.compile(
@@ -177,6 +177,7 @@ _NOT_AFTER = re.compile(r"\s?(?:%|‰|％|号|日|月|年|点|时|:|/|-\d|\.\d|�
                         r"小时|分钟|秒|倍|折|名|条|件|笔|位|公里|米|斤|字|步|户|台|张|"
                         r"percent|per\s?cent|days?|months?|years?|times)", re.IGNORECASE)
 _PHONE = re.compile(r"\d{7,}")
+_SEPARATED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?!\d|,\d)")
 _PERCENT_BEFORE = ("百分之", "千分之")
 
 
@@ -275,7 +276,11 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
         value = parse_number(text)
         if value is not None:
             found.append((m.start(), m.end(), value, "CNY"))
-    for m in _PAY_RE.finditer(folded):
+    for m in _SEPARATED_RE.finditer(folded):  # 36,800 or 4,650.32: only money is written so
+        value = parse_number(m.group(0))
+        if value is not None and not _followed_badly(folded, m.end()):
+            found.append((m.start(), m.end(), value, "CNY"))
+    for m in _overlapping(_PAY_RE, folded):
         num = m.group("num")
         if _followed_badly(folded, m.end("num")) or _PHONE.fullmatch(num.replace(",", "")):
             continue
@@ -288,6 +293,14 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
         if value is not None and value >= 10:
             found.append((m.start("num"), m.end("num"), value, "CNY"))
     return found
+
+
+def _overlapping(pattern: re.Pattern[str], text: str):
+    """Every match, also those starting inside a rejected one (欠款一共是36,800: 欠款一 is not a sum)."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        yield m
+        pos = m.start() + 1
 
 
 def _choose(candidates: list[tuple[int, int, float, str]], size: int) -> list[tuple[int, int, float, str]]:

@@ -27,6 +27,8 @@ DOMAIN_WORDS = (
     "减免", "罚息", "利息", "征信", "停催", "催收", "延期", "展期", "分期", "结清", "证明",
     "回电", "宽限", "逾期", "协商", "上报", "本金",
 )
+# Real words that sound like a domain word and are never a mishearing of one.
+REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正"})
 # Words whose loose sound-alikes are repaired too (解灭 → 减免).
 LOOSE_WORDS = frozenset({"减免", "征信", "罚息", "停催", "结清", "延期", "分期", "催收"})
 
@@ -95,6 +97,9 @@ def repair(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     while i < len(text):
         word = _match_at(keys, i) if keys[i] is not None else None
         if word is None:
+            i += 1
+            continue
+        if text[i:i + len(word)] in REAL_WORDS:
             i += 1
             continue
         if text[i:i + len(word)] != word:

@@ -1,0 +1,128 @@
+"""Sentences, clauses and conditions: the spans the promise grammar reasons over.
+
+A promise is a clause: its act, its party, its amount and its date all come from one clause
+("周三先还一千，周末再还两千" is two payments, each with its own sum and day). This module cuts
+the (folded, repaired) text into those spans and finds the conditions inside them.
+
+Design decisions:
+- Clauses end at commas, colons, enumeration commas and, in speech written without punctuation,
+  at a space between two Chinese words or at a connective (然后, 另外, 同时).
+- A run-on clause (行我给您申请延期下个月15号之前您要把这期还上) is cut again before a new subject
+  pronoun, but only once an act has been named since the last cut: a topic in front of its
+  comment (征信这块我们会帮您修复) stays one clause.
+- A topic-only clause (罚息这块, 征信的话) names no act; triggers are looked for across clause
+  boundaries within the sentence and a trigger belongs to the clause where it ends, so
+  "罚息这块 我给您免了" is one waiver in the second clause.
+- Conditions (如果您今天还三千, 您周日前把一千八打过来的话, 结清后, if you pay…) are spans; a
+  negative condition (不还的话, 再逾期) turns what follows into a threat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.extract import rules as R
+
+Span = tuple[int, int]
+
+_DEADLINE_WORDS = ("", "之前", "以前", "前", "为止")
+_MIN_RUN_ON = 3  # characters a clause needs before a new subject may start another
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence [start, end) with its clauses and condition spans (absolute offsets)."""
+
+    start: int
+    end: int
+    clauses: tuple[Span, ...]
+    conditions: tuple[Span, ...]
+    threat_from: int | None  # offset after which everything is a threat (否则…, 不还的话…)
+
+    def clause_of(self, pos: int) -> Span:
+        """The clause holding offset `pos` (a separator belongs to the clause before it)."""
+        for a, b in self.clauses:
+            if a <= pos < b:
+                return (a, b)
+        before = [c for c in self.clauses if c[0] <= pos]
+        return before[-1] if before else self.clauses[0]
+
+    def condition_of(self, a: int, b: int) -> Span | None:
+        return next((c for c in self.conditions if c[0] <= a and b <= c[1]), None)
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans, each with its closing punctuation."""
+    spans, start = [], 0
+    for m in R.SENTENCE_END.finditer(text):
+        if text[start:m.start()].strip():
+            spans.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def read_sentence(text: str, s0: int, s1: int, acts: list[Span], dates: list[Span] = ()) -> Sentence:
+    """The clauses and conditions of text[s0:s1]; `acts` are the trigger spans found in it, `dates` the dates."""
+    clauses = []
+    start = s0
+    for m in R.CLAUSE_SEP.finditer(text, s0, s1):
+        clauses.extend(_run_on(text, start, m.start(), acts, dates))
+        start = m.end()
+    clauses.extend(_run_on(text, start, s1, acts, dates))
+    clauses = [c for c in clauses if text[c[0]:c[1]].strip()] or [(s0, s1)]
+    conditions = [(m.start(), m.end()) for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
+    return Sentence(s0, s1, tuple(clauses), tuple(conditions), _threat_from(text, s0, s1, conditions))
+
+
+def _run_on(text: str, a: int, b: int, acts: list[Span], dates: list[Span]) -> list[Span]:
+    """Cut [a, b) before each new subject that follows an act named since the last cut.
+
+    A date right before the subject goes with it (…延期一个月 | 下个月15号之前您要把这期还上).
+    """
+    cuts = [a]
+    for m in R.SUBJECT_START.finditer(text, a, b):
+        here = m.start()
+        here = next((x for x, y in dates if x > cuts[-1] and text[y:here] in _DEADLINE_WORDS), here)
+        named = any(cuts[-1] <= x and y <= here for x, y in acts)
+        if here - cuts[-1] >= _MIN_RUN_ON and named:
+            cuts.append(here)
+    return [(x, y) for x, y in zip(cuts, cuts[1:] + [b], strict=True) if y > x]
+
+
+def _threat_from(text: str, s0: int, s1: int, conditions: list[Span]) -> int | None:
+    """Where a threat begins: after 否则/不然, or after a condition that the borrower does not pay."""
+    for a, b in conditions:
+        if R.NEGATIVE_CONDITION.search(text, a, b):
+            return b
+    starts = [m.end() for m in (R.NEGATIVE_CONDITION.search(text, s0, s1),) if m]
+    starts += [m.start() for m in (R.OTHERWISE.search(text, s0, s1),) if m]
+    return min(starts) if starts else None
+
+
+def is_question(text: str, clause: Span) -> bool:
+    """A clause that asks (能减免吗, 什么时候停催); a tag after an offer (您看可以吗) is its own clause."""
+    body = text[clause[0]:clause[1]]
+    if R.QUESTION_END.search(body) or R.QUESTION.search(body):
+        return True
+    return False
+
+
+def is_tag_question(text: str, clause: Span) -> bool:
+    return bool(R.TAG_QUESTION.fullmatch(text[clause[0]:clause[1]].strip()))
+
+
+def with_comment(sent: "Sentence", clause: Span, acts: list[Span]) -> Span:
+    """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了)."""
+    i = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if 0 <= i < len(sent.clauses) - 1:
+        nxt = sent.clauses[i + 1]
+        if not any(nxt[0] <= b - 1 < nxt[1] for _, b in acts):
+            return (clause[0], nxt[1])
+    return clause
+
+
+def masked(text: str, clause: Span, act: Span) -> str:
+    """The clause with the act's own words blanked, so 不再催收 is not read as a refusal."""
+    return text[clause[0]:act[0]] + " · " + text[act[1]:clause[1]]

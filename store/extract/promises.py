@@ -1,0 +1,400 @@
+"""Finding promises: who is bound to do what, how much, by when, on what condition.
+
+`find_promises(text, ref, speaker)` reads one piece of text said at `ref`; `extract_text` gives
+the JSON of `recorder extract`; `store.extract.dialogue.extract_segments` reads a conversation.
+
+Design decisions:
+- Rules, not a model: every promise can be explained by the words that made it, the rules run
+  offline in microseconds, and a new phrasing is one line in `store.extract.rules`.
+- The text is folded (Simplified, half-width), Cantonese and Taiwan words are read as Mandarin,
+  and sound-alikes of domain words are repaired (解灭 → 减免), each in a copy of the same length;
+  quotes and conditions are cut from the original.
+- A promise is a clause (`store.extract.clauses`): its trigger (the act), its party, its amount
+  and its date come from that clause; a clause that names no act of its own lends its sum or
+  date to the act next to it (剩余欠款可以分12期，每期1,040元), and a promise never borrows from a
+  clause with another act or from a condition.
+- The party is who is bound, not who speaks: acts only a lender can do (waiver, stop
+  collection, credit report, settlement proof, extension) bind the lender; otherwise the subject
+  nearest the act decides (我们 → the speaker, 您 → the listener, 帮您/给您 → the speaker acting
+  for the listener), a demand (请于…前还款, 您需要…, 您先…) binds the borrower, and a refund binds
+  the lender.
+- A condition that asks the borrower to pay (如果您今天还三千) is itself the borrower's payment,
+  with its own sum and date; the promise it conditions keeps it as `condition`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from store.extract import rules as R
+from store.extract.clauses import (Sentence, is_question, is_tag_question, masked, read_sentence, sentences,
+                                   with_comment)
+from store.extract.dialect import to_mandarin
+from store.extract.money import AmountMatch, find_amounts, fold
+from store.extract.pinyin import repair
+from store.extract.timex import DateMatch, find_dates
+
+PARTIES = ("me", "them")
+
+
+@dataclass(frozen=True)
+class Promise:
+    """One commitment; `text` is the sentence as written, [start, end) its span in the input."""
+
+    party: str
+    kind: str
+    text: str
+    amount: float | None
+    currency: str | None
+    due: datetime | None
+    due_grain: str | None
+    condition: str | None
+    start: int
+    end: int
+    repairs: tuple[str, ...] = field(default=())  # domain words repaired from sound-alikes
+
+    def as_json(self) -> dict[str, Any]:
+        """The keys of `recorder extract --json`: party, kind, text, amount, currency, due, condition."""
+        return {"party": self.party, "kind": self.kind, "text": self.text, "amount": self.amount,
+                "currency": self.currency, "due": self.due.isoformat() if self.due else None,
+                "condition": self.condition}
+
+
+@dataclass(frozen=True)
+class Act:
+    """A trigger: the words naming an act of `kind` at [start, end)."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Context:
+    original: str
+    text: str  # folded, read as Mandarin and repaired: same length as original
+    dates: list[DateMatch]
+    amounts: list[AmountMatch]
+    repairs: list[tuple[int, int, str]]
+    speaker: str | None
+    answered: bool  # a question answered yes by the other side
+
+
+# --- acts -------------------------------------------------------------------------------------
+
+
+def _acts(text: str, s0: int, s1: int) -> list[Act]:
+    """Kind triggers in the sentence; earlier kinds claim their span first."""
+    found: list[Act] = []
+    for kind, pattern in R.KIND_PATTERNS:
+        for m in pattern.finditer(text, s0, s1):
+            if m.end() > m.start() and not any(m.start() < a.end and a.start < m.end() for a in found):
+                found.append(Act(kind, m.start(), m.end()))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _anchor(act: Act) -> int:
+    """The offset that places an act in a clause: its last character (罚息这块 我给您免了)."""
+    return act.end - 1
+
+
+# --- parties ----------------------------------------------------------------------------------
+
+
+def _flip(party: str) -> str:
+    return "them" if party == "me" else "me"
+
+
+def _person_party(word: str, beneficiary: bool, speaker: str | None) -> str:
+    """The party a pronoun stands for; a beneficiary (帮您) points at the other side."""
+    w = word.lower()
+    if w in R.COMPANY:
+        party = "them"
+    elif w in R.FIRST_PERSON:
+        if speaker in PARTIES:
+            party = speaker
+        else:  # unknown speaker: an agent says 我们, a borrower says 我
+            party = "them" if w in ("我们", "我方", "咱们", "we", "us") else "me"
+    elif speaker in PARTIES:
+        party = _flip(speaker)
+    else:  # 您 from an unknown speaker is an agent talking to the borrower
+        party = "them" if w in ("你们", "您们") else "me"
+    return _flip(party) if beneficiary else party
+
+
+def _actor(text: str, start: int, end: int, speaker: str | None) -> tuple[str | None, bool]:
+    """The party acting in text[start:end] and whether it is a subject (not only a beneficiary).
+
+    The subject nearest the act wins, because speech runs clauses together: 我跟您说您20号前还两千
+    is 您 paying. Objects (把您, 跟您, 通知您) and possessives (您的) are not subjects.
+    """
+    subject, helper = None, None
+    for m in R.PERSON.finditer(text, start, end):
+        if m.group(2):
+            if m.group(3) or (m.group(1) and m.group(1) not in R.BENEFICIARY):
+                continue
+            word, beneficiary = m.group(2), bool(m.group(1))
+        else:
+            word, beneficiary = m.group(5), bool(m.group(4))
+            if word.lower() in ("me", "us") and not beneficiary:
+                continue
+        party = _person_party(word, beneficiary, speaker)
+        if beneficiary:
+            helper = party
+        else:
+            subject = party
+    return (subject, True) if subject else (helper, False)
+
+
+def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str | None:
+    """Who is bound by the act; None when it is a request to the other side, not a promise."""
+    text, speaker = ctx.text, ctx.speaker
+    asked = speaker != "them" and not ctx.answered and R.REQUEST.search(text, clause[0], act.end)
+    if act.kind in R.LENDER_KINDS:
+        return None if asked else "them"
+    if act.kind == "payment" and R.REFUND.match(text, act.start):
+        return "them"
+    actor, is_subject = _actor(text, clause[0], act.start, speaker)
+    if actor is None:
+        actor, is_subject = _actor(text, sent0, act.start, speaker)
+    demanded = bool(R.DEMAND.search(text, clause[0], act.start))
+    if act.kind == "payment":
+        return "me" if demanded or actor is None else actor
+    if asked and act.kind != "payment":
+        return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
+    if act.kind == "installment":  # the borrower agreeing to a plan (我同意分期) is bound by it
+        if ctx.answered and speaker in PARTIES:
+            return _flip(speaker)  # 能分12期吗？— 可以: the one who said yes
+        if actor is None:
+            actor, is_subject = speaker, True
+        return "me" if actor == "me" and is_subject and speaker != "them" else "them"
+    if actor is None:
+        return speaker if speaker in PARTIES else "them"
+    listener = speaker in PARTIES and actor == _flip(speaker) and is_subject
+    if listener and not ctx.answered and not demanded:
+        return None  # 您回个电话 / 你们把协议发我: asking the other side, not promising
+    return actor
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tuple[int, int],
+            condition: tuple[int, int] | None) -> tuple[DateMatch | None, AmountMatch | None, bool]:
+    """The act's date and amount: its own clause (or condition), else a neighbouring clause with no act."""
+    def inside(x, span) -> bool:
+        return span[0] <= x.start < span[1]
+
+    def free(item) -> bool:
+        return sent.condition_of(item.start, item.end) is None
+
+    dates = [d for d in ctx.dates if sent.start <= d.start < sent.end and not d.past
+             and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))]  # 晚上九点以后: hours, not a due
+    amounts = [a for a in ctx.amounts if sent.start <= a.start < sent.end]
+    if condition is not None:
+        date = next((d for d in dates if inside(d, condition)), None)
+        amount = next((a for a in amounts if inside(a, condition)), None)
+        return date, amount, bool(date or amount)
+    own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
+    own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
+    date, amount = own_date, own_amount
+    for neighbour in _neighbours(sent, clause):
+        if any(neighbour[0] <= _anchor(a) < neighbour[1] for a in acts):
+            continue
+        date = date or next((d for d in dates if inside(d, neighbour) and free(d)), None)
+        if act.kind in ("payment", "installment", "waiver"):  # sums stated beside the act
+            amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
+    return date, amount, bool(own_date or own_amount)
+
+
+def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]]:
+    i = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if i < 0:
+        return []
+    return [sent.clauses[j] for j in (i - 1, i + 1) if 0 <= j < len(sent.clauses)]
+
+
+# --- one sentence -----------------------------------------------------------------------------
+
+
+# Kinds whose trigger is itself a "no more" (不再催收, 不上征信): threat words in them are the promise.
+_NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
+
+
+def _blocked(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
+    """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?
+
+    The clause is read with the act-less clause after it, its comment (减免这块 | 我们做不了).
+    """
+    text = ctx.text
+    own, clause_own = masked(text, clause, (act.start, act.end)), clause
+    clause = with_comment(sent, clause, [(a.start, a.end) for a in acts])
+    rest = masked(text, clause, (act.start, act.end))
+    if not ctx.answered:
+        parts = [c for c in sent.clauses if clause[0] <= c[0] < clause[1]]
+        if any(is_question(text, c) and not is_tag_question(text, c) for c in parts):
+            return True
+    if sent.threat_from is not None and act.start >= sent.threat_from:
+        return True
+    if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
+        return True
+    if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
+        return True
+    if R.GENERAL.search(own) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
+                                  and not R.PERSON.search(text, sent.start, sent.end)):
+        return True
+    if R.PAST_REPORT.search(text, sent.start, act.start):
+        return True
+    if R.EXPERIENCE.search(own):
+        return True
+    granted = R.GRANTED.search(text, sent.start, act.end) and act.kind != "payment"
+    done = R.DONE.search(text, clause_own[0], clause_own[1])
+    if done and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
+        return False
+    return bool(done and not granted)
+
+
+def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
+    acts = _acts(ctx.text, s0, s1)
+    if not acts:
+        return []
+    sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts], [(d.start, d.end) for d in ctx.dates])
+    out: dict[tuple, tuple[Promise, Act]] = {}
+    for act in acts:
+        condition = sent.condition_of(act.start, act.end)
+        clause = sent.clause_of(_anchor(act))
+        if condition is not None:
+            promise = _condition_payment(ctx, sent, acts, act, clause, condition)
+        else:
+            promise = _clause_promise(ctx, sent, acts, act, clause)
+        if promise is not None:
+            key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None)
+            out.setdefault(key, (promise, act))
+    return _drop_generic_others(_merge_restatements(list(out.values())), ctx.text)
+
+
+def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:
+    """A condition that asks the borrower to pay, with a sum or date of its own, is their payment."""
+    if act.kind != "payment" or R.REFUND.match(ctx.text, act.start):
+        return None
+    if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]):
+        return None
+    date, amount, own = _values(ctx, sent, acts, act, clause, condition)
+    if not own:
+        return None
+    actor, _ = _actor(ctx.text, condition[0], act.start, ctx.speaker)
+    return _promise(ctx, act.kind, actor or "me", sent, None, date, amount)
+
+
+def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
+    if _blocked(ctx, sent, acts, act, clause):
+        return None
+    date, amount, own = _values(ctx, sent, acts, act, clause, None)
+    refund = R.REFUND.match(ctx.text, act.start) is not None
+    if act.kind == "payment" and not refund:
+        firm = R.FIRM.search(ctx.text, clause[0], act.start) is not None
+        if not (own or firm):  # a payment needs its own sum or date: 还款 alone is no commitment
+            return None
+        if _plan_in(acts, act, clause):  # 每期还1,040元 is the plan's sum; 可以延到月底再还 the extension's
+            return None
+    party = _party(ctx, act, clause, sent.start)
+    if party is None:
+        return None
+    return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
+
+
+def _plan_in(acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
+    """Does the payment's clause hold an installment plan or a lender's act that the payment belongs to?"""
+    return any(a is not act and a.kind in R.LENDER_KINDS | {"installment"} and clause[0] <= _anchor(a) < clause[1]
+               for a in acts)
+
+
+def _condition_text(ctx: _Context, sent: Sentence, act: Act) -> str | None:
+    """The condition the act depends on: the nearest condition of its sentence, else None."""
+    before = [c for c in sent.conditions if c[1] <= act.start]
+    after = [c for c in sent.conditions if c[0] >= act.end]
+    span = before[-1] if before else (after[0] if after else None)
+    return ctx.original[span[0]:span[1]].strip() or None if span else None
+
+
+def _merge_restatements(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """One act named twice in a sentence (申请分期，每个月还1580; 您周五还两千…您周五还进来) is one promise.
+
+    A promise is dropped when another of the same kind and party says all it says and more (its
+    sum and its day, where it has them); two payments with different sums or days both stay.
+    """
+    def says(p: Promise) -> tuple:
+        return (p.amount, p.due.date() if p.due else None)
+
+    def covered(p: Promise, q: Promise) -> bool:
+        (pa, pd), (qa, qd) = says(p), says(q)
+        return (pa is None or pa == qa) and (pd is None or pd == qd) and (pa, pd) != (qa, qd)
+
+    return [(p, act) for p, act in found
+            if not any(q.kind == p.kind and q.party == p.party and covered(p, q) for q, _ in found)]
+
+
+def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
+    """An `other` named only by a generic word (保证, 转给主管) yields to a concrete promise of its party."""
+    concrete = {p.party for p, _ in found if p.kind != "other"}
+    return [p for p, act in found
+            if not (p.kind == "other" and p.party in concrete and R.GENERIC_OTHER.search(text, act.start, act.end))]
+
+
+def _promise(ctx: _Context, kind: str, party: str, sent: Sentence, condition: str | None,
+             date: DateMatch | None, amount: AmountMatch | None) -> Promise:
+    s0, s1 = sent.start, sent.end
+    lead = len(ctx.original[s0:s1]) - len(ctx.original[s0:s1].lstrip())
+    quote = ctx.original[s0:s1].strip()
+    repaired = tuple(w for a, b, w in ctx.repairs if s0 <= a < s1)
+    return Promise(
+        party=party, kind=kind, text=quote,
+        amount=amount.value if amount else None, currency=amount.currency if amount else None,
+        due=date.due if date else None, due_grain=date.grain if date else None,
+        condition=condition, start=s0 + lead, end=s0 + lead + len(quote), repairs=repaired,
+    )
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+def find_promises(
+    text: str,
+    ref: datetime,
+    speaker: str | None = None,
+    *,
+    dates: list[DateMatch] | None = None,
+    amounts: list[AmountMatch] | None = None,
+    answered: bool = False,
+) -> list[Promise]:
+    """The promises in `text`, said at `ref` by `speaker` ("me", "them" or None).
+
+    `answered` reads a question as agreed to (the other side said yes right after it).
+    """
+    repaired, repairs = repair(to_mandarin(fold(text)))
+    ctx = _Context(
+        original=text, text=repaired,
+        dates=dates if dates is not None else find_dates(text, ref),
+        amounts=amounts if amounts is not None else find_amounts(text),
+        repairs=repairs, speaker=speaker, answered=answered,
+    )
+    out = []
+    for s0, s1 in sentences(repaired):
+        out.extend(_sentence_promises(ctx, s0, s1))
+    return out
+
+
+def extract_text(text: str, ref: datetime, speaker: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Dates, amounts and promises of one text: exactly the JSON of `recorder extract`."""
+    if speaker is not None and speaker not in PARTIES:
+        raise ValueError(f"speaker must be 'me' or 'them', not {speaker!r}")
+    dates = find_dates(text, ref)
+    amounts = find_amounts(text)
+    promises = find_promises(text, ref, speaker, dates=dates, amounts=amounts)
+    return {
+        "dates": [d.as_json() for d in dates],
+        "amounts": [a.as_json() for a in amounts],
+        "promises": [p.as_json() for p in promises],
+    }

@@ -1,0 +1,226 @@
+"""The words that make a promise: kinds, commitments, and the words that unmake one.
+
+All patterns run on the folded text (Simplified, half-width, same length as the original; see
+`store.extract.money.fold`) after Cantonese/Taiwan words are read as Mandarin
+(`store.extract.dialect`) and sound-alikes of domain words are repaired
+(`store.extract.pinyin`); English is matched case-insensitively. They are data, kept apart from
+the logic in `store.extract.promises`, so that a new phrasing is one line here.
+
+Design decisions:
+- A kind is found by a *trigger*: an act on a domain object, in either order within one clause
+  (罚息给您免掉, 免掉罚息; 征信不会受影响, 不会上征信). The objects (fees, the credit record,
+  contact) and the acts (relieve, move, stop, fix, send) are listed once and combined, so that
+  forms nobody listed still read (利息这块我给您抹掉).
+- Negative acts that are the promise itself (不上征信, 不再催收, won't report) are triggers of their
+  own, so that the refusal check (不能, 没办法, can't) never mistakes them for a refusal.
+- Order matters: earlier kinds claim their span first (结清证明 is a settlement proof, not a
+  payment of 结清; 别再给你打电话 stops collection, it is not a callback).
+- A clause is *not* a promise when it is a question, reports the past, is a threat (否则将上报征信),
+  states a rule in general (逾期会产生罚息), or when a refusal word stands in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+IC = re.IGNORECASE
+_G = r"[^，,。；;！!？?\n]{0,10}?"  # a gap inside one clause
+_N = r"[0-9一二两三四五六七八九十百几半]"
+
+FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
+       r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
+CREDIT = r"(?:征信|人行|央行|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
+CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|打过来|打给|打电话|打来|发短信"
+           r"|家访|打到|打去|打了)")
+DOCUMENT = (r"(?:协议|合同|还款计划书|计划书|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
+            r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|邮件|文书)")
+ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
+           r"|备注|标记|案件|工单|预约|app)")
+
+# Money going back to the borrower: a payment by the lender, whoever says it.
+REFUND = re.compile(r"退还|退款|退给|退回|退到|返还|打回|原路退|退(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
+
+# Kinds and their triggers, in priority order.
+KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("payment", REFUND),
+    ("settlement_proof", re.compile(
+        r"结清证明|结清凭证|结清确认|结清函|结清(的)?(证明|凭证|材料|函)|无欠款证明|清偿证明|还清证明"
+        r"|(结清|还清|清偿|还款完毕|还完|无欠款|已结清|还款结清)" + _G + r"(证明|凭证|确认函|函件|证书)"
+        r"|(开|出具|出|寄|发|给)(具|一张|张|一份|份)?" + _G + r"(结清|清偿|还清)" + _G + r"(证明|函|凭证)"
+        r"|settlement (certificate|letter|proof|confirmation)"
+        r"|(proof|certificate|letter|confirmation) of (settlement|payment|payoff|full payment)"
+        r"|paid[- ]in[- ]full (letter|certificate)|clearance (letter|certificate)|(payoff|closure) letter", IC)),
+    ("credit_report", re.compile(
+        r"不(会|再|用担心)?(被)?(给(您|你))?(上|上报|报送|报|影响|计入|进|留下?|记入|显示|体现|出现在|录入)"
+        r"(到|给|在)?(您的|你的)?(个人)?" + CREDIT +
+        r"|" + CREDIT + _G + r"(不会|不受|不|没有)(有|受)?(任何)?(影响|上报|记录|显示|体现|逾期|问题|不良)"
+        r"|" + CREDIT + _G + r"(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
+        r"|(修复|消除|撤销|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
+        r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|清除|更正|修复|改|不(会)?显示)"
+        r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
+        r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|(?<![是报告])不报(?![告名销])"
+        r"|(won't|will not|not|never)( be)? (report|reported|affect|hurt|damage|show|appear)\w*"
+        r"( (it|this|that|anything|you|your account))?( to| on| in)?( the| your)? (credit|cib|bureau)"
+        r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( your| the| this)? (credit|negative record"
+        r"|late record|record)", IC)),
+    ("stop_collection", re.compile(
+        r"停催|停止(对您的|对你的)?" + _G + r"(催收|催款|催缴|外访|联系|打电话|致电|外呼|上门|发送|打扰|骚扰)"
+        r"|暂停" + _G + r"(催收|催款|外访|发送|外呼|上门|联系|致电|电话)"
+        r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
+        r"|(不|别|不会|不要)(会)?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
+        r"|不会(有人|再有人)" + _G + r"(打|去|上门|联系|来|催)"
+        r"|不(会)?(往|去|到|给|联系|打扰|骚扰)(您的|你的)?" + _G + r"(家人|亲友|朋友|紧急联系人|单位|公司|同事|通讯录|家里)"
+        r"(打|去|联系|打扰|骚扰|上门)?"
+        r"|(取消|撤回|撤销)" + _G + r"(上门|外访|委外|外包|催收|家访)|(停止|撤回|撤销)(委外|外包|第三方)?催收"
+        r"|冻结" + _G + r"(催收|外呼)|(stop|cease|halt|suspend|pause)\w*( the| all| any)? (collection|calling|calls|contact\w*"
+        r"|messag\w*|texts?)"
+        r"|no (more|further) (collection )?(calls|contact|visits)|(won't|will not|not|never) (call|contact|bother|visit"
+        r"|text|message)\w*( you| your| the)"
+        r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
+    ("waiver", re.compile(
+        r"减免|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
+        r"|减(一半|半|掉|些|点|了|去)|减少|少收|少算|少要|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
+        r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
+        r"|就算了|清零|不再收)"
+        r"|不(再)?(收取?|计收?|算|要)(您的|你的)?" + FEE +
+        r"|(降低|降|下调|减少|减)" + _G + r"(利息|利率|息费|费用|罚息)"
+        r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
+        r"|\bwaiv\w*|\bforgiv\w*|write (it |this |that )?off|written off|\bdiscount\w*"
+        r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
+        IC)),
+    ("installment", re.compile(
+        r"二次分期|个性化分期|分期|分(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)|拆(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"|停息挂账|每期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款|还款方案|方案|分批"
+        r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
+        r"|(per|a|each|every) month", IC)),
+    ("extension", re.compile(
+        r"延期|延长|宽限|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
+        r"|推迟|往后(延|推|挪|顺)|顺延|延后|延到|推到|挪到|挂到|拖到|延至"
+        r"|(改|调|调整|变更)(到|至|为|成)(?=[^，,。\s]{0,3}?([0-9一二两三四五六七八九十下本这月明后]|月底|周|礼拜|星期))"
+        r"|(还款日|账单日|到期日|期限|还款期|还款时间|日期)" + _G + r"(改|调|延|推|挪|变更|往后)"
+        r"|再给(您|你)" + _G + r"(时间|几天|一周|一个月|天|个月|礼拜)"
+        r"|\bextend\w*|\bextension\b|grace period|\bpostpon\w*|\bdefer\w*|more time|push\w* (it |this |that |the \w+ )?back"
+        r"|give you until|move\w* (the )?(due date|payment date)", IC)),
+    ("callback", re.compile(
+        r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话"
+        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系|打(个|一个)?电话|打过来|打给|打回来|来电)"
+        r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
+        r"|准话|回音|(电话|短信|消息)(通知|告知)"
+        r"|call (you |me )?back|get back to (you|me)|let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
+        r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
+    ("payment", re.compile(
+        r"(还款|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
+        r"|补上|补齐|补缴|凑齐|凑够|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
+        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得])|付(?!出)|交(?!流|易|涉|代|给我们|的)|转(?!告|接|达|给上|给主))"
+        r"|\b(pay|repay|transfer|wire|refund|send|deposit|settle|clear)\w*\b", IC)),
+    ("other", re.compile(
+        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|send|mail|email)" + _G + DOCUMENT +
+        r"|" + DOCUMENT + _G + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|给(您|你|我们|你们))"
+        r"|(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|开通|调整|改|换|撤|撤销|撤回|备注|标记|升级|上报|提交|转)"
+        + _G + ACCOUNT +
+        r"|" + ACCOUNT + _G + r"(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|开通|调整|改成|换成|撤|撤了)"
+        r"|(转给|转交|提交(给|到)|上报给|反馈给|报给|升级到|交给)" + _G + r"(上级|主管|领导|专员|经理|部门|后台|专人|组长)"
+        r"|\bescalat\w*|\bunfreez\w*|\breactivat\w*", IC)),
+]
+
+# `other` acts that only say something will be done (保证, 转给主管): they yield to a concrete promise.
+GENERIC_OTHER = re.compile(r"承诺|保证|答应|转给|转交|提交(给|到)|上报给|反馈给|报给|升级到|交给|promise|guarantee|escalat", IC)
+
+# Lender-only acts: whoever says them, the lender is the one bound.
+LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
+# Acts by either side: bound to the grammatical actor of the clause.
+ACTOR_KINDS = frozenset({"payment", "callback", "other", "installment"})
+
+COMMITMENT = re.compile(
+    r"会|可以|能够?|将|保证|承诺|答应|一定|肯定|马上|立即|立刻|尽快|争取|同意|安排|负责|帮(您|你)|为(您|你)"
+    r"|给(您|你)|准备|打算|要|先|就|再|没问题|好的|行|没事|放心|全免|一定|必须|得|需要|务必|请"
+    r"|\bwill\b|'ll\b|\bcan\b|\bshall\b|going to|\bpromise|\bguarantee|\bagree|\bsure\b|\bok(ay)?\b|\bneed to\b"
+    r"|\bmust\b|\bhave to\b", IC)
+
+QUESTION_END = re.compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)\s*$")
+QUESTION = re.compile(
+    r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|怎么|为什么|为啥|多少|什么时候|几号|何时|哪天"
+    r"|几时|点解|\b(can|could|would|will|do|does|did|is|are) (you|we|i|they|it)\b.*\?", IC)
+# A tag question after an offer (您看可以吗) leaves the offer standing.
+TAG_QUESTION = re.compile(
+    r"^\s*(您|你)?(看)?(这样)?(可以|行|好|ok|okay|怎么样|如何|成|满意|同意)?(吗|吧|么|嘛|不行|不好|不可以|不)?\s*[?？]?\s*$"
+    r"|^\s*(您|你)看(这样)?(可以|行|好|怎么样|如何)?(吗|吧|不)?", IC)
+# Reports of what was said before: they cover the rest of the sentence (上次说会减免).
+PAST_REPORT = re.compile(
+    r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
+    r"|本来|(你们|您|你|他|她|客服)(当时)?(不是)?说(会|要|能|可以|给)|结果(到现在)?"
+    r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
+# Acts already done by the borrower or in the past: they cover their own clause.
+DONE = re.compile(
+    r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(还|付|转|打|交|办|回|给)过(?!来|去)"
+    r"|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|\b(paid|sent)\b", IC)
+# Words that put an act with 了 in the future (就把欠款还了, 会给您免了).
+FUTURE = re.compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|今晚|下周|月底|will|'ll", IC)
+# An act done before, by experience 过 (减免过一次, 申请过延期): never a promise, even when granted.
+EXPERIENCE = re.compile(r"(?<![不超经通难])过(?![来去期户程渡年节于度后数])|\b(did|had|was|were)\b", IC)
+# An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
+GRANTED = re.compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
+                     r"|已(申请|提交|备注|安排|核实)")
+# The borrower is asked to pay: 请于…前还款, 您需要…, 您得…, 您先… (binds the borrower).
+DEMAND = re.compile(r"请(您|你)?(在|于|务必|尽快|及时|按时)|(您|你)(需要|得|必须|要|先|务必|最好|就|这边)"
+                    r"|you (need|have|must|should)|please (pay|repay|make|settle|transfer)", IC)
+# Threats and notices: a consequence of not paying is never a promise.
+THREAT = re.compile(
+    r"以免|否则|不然|要不然|要不|将(被|会被)?(影响|上报|移交|起诉|采取|列入|追究|纳入)|温馨提示|特此通知|催告|法律(程序|手段|途径|责任)|起诉"
+    r"|移交|仲裁|诉讼|上门(催收|拜访|核实)|担保人|紧急联系人|保证人|联系(您的|你的)?(家人|单位|公司|亲友|同事)|通知(您的|你的)?(家人|单位|公司|亲友|保证人)"
+    r"|后果|自负|失信|黑名单|法院|律师函|征信(上)?会(有|出现|留下)|影响(您的|你的)?(个人)?征信|上报征信"
+    r"|to avoid|otherwise|failure to|will be (reported|referred|sued)|legal action|\bcourt\b", IC)
+# Everything after these is the consequence of not paying: a threat.
+OTHERWISE = re.compile(r"否则|不然|要不然|otherwise|or else", IC)
+# A condition that the borrower does NOT pay: what follows is a threat (不还的话, 如果再逾期).
+NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过)"
+                                r"|(再|继续)(逾期|拖)|(don't|do not|fail to|not) (pay|repay)", IC)
+# General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
+GENERAL = re.compile(
+    r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动"
+    r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|百分之|年化|利率是|产生|计算"
+    r"|照常|照计|照算|流程|规则|只能|\d\s?[%％]|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
+    r"|according to|policy|by law", IC)
+REFUSAL = re.compile(
+    r"不能|不可以|不可能|没办法|没有办法|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
+    r"|没有权限|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
+    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着"
+    r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
+    r"|unfortunately|\bdo(es)? not\b|\bdon't\b|\bnot allowed\b|\bnot sure\b|\bmaybe\b|\btry\b", IC)
+# Asking "can or cannot" (能不能) is a question, never a refusal.
+A_NOT_A = re.compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
+# A request by the borrower is not a promise of the lender (我想申请减免).
+REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|(?<![帮给为]您|[帮给为]你)申请|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
+                     r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
+
+CONDITION = re.compile(
+    r"(如果|假如|要是|只要|倘若|若是|若|如|万一|前提是|条件是|只有|一旦|等(到)?(您|你)|待(您|你)?|等您|等款)"
+    r"(?:[^，,。；;！!？?\n]*?的话|[^，,。；;！!？?\n]*)"
+    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话"
+    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
+    r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后)"
+    r"|\b(if|once|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
+    r"(?:[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)
+
+SENTENCE_END = re.compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|——|—")
+CLAUSE_SEP = re.compile(r"[，、：:]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^\sA-Za-z0-9])"
+                        r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
+# A new subject inside a run-on clause (行我给您申请延期下个月15号之前您要把这期还上) starts a clause.
+SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通知联系如若果要只是等待说跟])(我们|我|您|你们|你)(?!的|们的|这边的)")
+
+# Pronouns and who stands behind them. Group 1: a word before it that makes it a beneficiary
+# (帮您: the speaker acts for you) or an object (把您, 跟您, 通知您: not the one acting); group 3:
+# 的 after it (您的情况: a possessive, not the one acting).
+PERSON = re.compile(
+    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问)?"
+    r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统)(的)?"
+    r"|\b(for )?(we|i|you|they|us|me)\b", IC)
+BENEFICIARY = frozenset("帮给为替")
+FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", "me"}
+COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "系统", "they"}
+SECOND_PERSON_POLITE = {"阁下"}
+# A firm word that makes a payment a commitment without a sum or a date (我保证这两天就还).
+FIRM = re.compile(r"保证|一定|肯定|承诺|绝对|promise|guarantee|definitely", IC)
+# A trigger that is itself a negative act (不上征信, won't report) is a commitment by its words.
+NEGATIVE_ACT = re.compile(r"不|别|won't|will not|not|never|no ", IC)
+AFFIRMATIVE = re.compile(r"^\s*(可以|行|好的?|没问题|同意|嗯|对|是的|ok(ay)?|yes|sure|fine|alright)(?![a-z])", IC)
