@@ -245,3 +245,9 @@ def test_an_english_question_answered_yes() -> None:
     [found] = extract_segments(segs, [REF, REF])
     assert (found.index, found.promise.party, found.promise.kind, found.promise.amount) == (1, "me", "payment", 2000)
     assert found.promise.due.date().isoformat() == "2024-08-16"
+
+
+def test_dialect_words_keep_the_length() -> None:
+    """Offsets into the original text stay valid only if every replacement has the same length."""
+    from store.extract.dialect import WORDS
+    assert [w for w, m in WORDS.items() if len(w) != len(m)] == []

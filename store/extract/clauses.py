@@ -37,6 +37,7 @@ class Sentence:
     end: int
     clauses: tuple[Span, ...]
     conditions: tuple[Span, ...]
+    acts: tuple[Span, ...]  # the trigger spans found in it
     threat_from: int | None  # offset after which everything is a threat (否则…, 不还的话…)
 
     def clause_of(self, pos: int) -> Span:
@@ -73,7 +74,7 @@ def read_sentence(text: str, s0: int, s1: int, acts: list[Span], dates: list[Spa
     clauses.extend(_run_on(text, start, s1, acts, dates))
     clauses = [c for c in clauses if text[c[0]:c[1]].strip()] or [(s0, s1)]
     conditions = [(m.start(), m.end()) for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
-    return Sentence(s0, s1, tuple(clauses), tuple(conditions), _threat_from(text, s0, s1, conditions))
+    return Sentence(s0, s1, tuple(clauses), tuple(conditions), tuple(acts), _threat_from(text, s0, s1, conditions))
 
 
 def _run_on(text: str, a: int, b: int, acts: list[Span], dates: list[Span]) -> list[Span]:
@@ -104,21 +105,19 @@ def _threat_from(text: str, s0: int, s1: int, conditions: list[Span]) -> int | N
 def is_question(text: str, clause: Span) -> bool:
     """A clause that asks (能减免吗, 什么时候停催); a tag after an offer (您看可以吗) is its own clause."""
     body = text[clause[0]:clause[1]]
-    if R.QUESTION_END.search(body) or R.QUESTION.search(body):
-        return True
-    return False
+    return bool(R.QUESTION_END.search(body) or R.QUESTION.search(body))
 
 
 def is_tag_question(text: str, clause: Span) -> bool:
     return bool(R.TAG_QUESTION.fullmatch(text[clause[0]:clause[1]].strip()))
 
 
-def with_comment(sent: "Sentence", clause: Span, acts: list[Span]) -> Span:
+def with_comment(sent: Sentence, clause: Span) -> Span:
     """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了)."""
     i = sent.clauses.index(clause) if clause in sent.clauses else -1
     if 0 <= i < len(sent.clauses) - 1:
         nxt = sent.clauses[i + 1]
-        if not any(nxt[0] <= b - 1 < nxt[1] for _, b in acts):
+        if not any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
             return (clause[0], nxt[1])
     return clause
 

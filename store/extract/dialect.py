@@ -33,8 +33,6 @@ WORDS: dict[str, str] = {
 }
 
 _PATTERN = re.compile("|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True)))
-for _word, _mandarin in WORDS.items():
-    assert len(_word) == len(_mandarin), _word
 
 
 def to_mandarin(folded: str) -> str:

@@ -24,7 +24,7 @@ Design decisions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -69,13 +69,14 @@ class Act:
     kind: str
     start: int
     end: int
+    refund: bool = False  # money going back to the borrower: the lender pays
 
 
 @dataclass
 class _Context:
     original: str
     text: str  # folded, read as Mandarin and repaired: same length as original
-    dates: list[DateMatch]
+    dates: list[DateMatch]  # of the sentence being read (all of the text before it is cut)
     amounts: list[AmountMatch]
     repairs: list[tuple[int, int, str]]
     speaker: str | None
@@ -91,7 +92,7 @@ def _acts(text: str, s0: int, s1: int) -> list[Act]:
     for kind, pattern in R.KIND_PATTERNS:
         for m in pattern.finditer(text, s0, s1):
             if m.end() > m.start() and not any(m.start() < a.end and a.start < m.end() for a in found):
-                found.append(Act(kind, m.start(), m.end()))
+                found.append(Act(kind, m.start(), m.end(), refund=pattern is R.REFUND))
     return sorted(found, key=lambda a: a.start)
 
 
@@ -154,7 +155,7 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     asked = speaker != "them" and not ctx.answered and R.REQUEST.search(text, clause[0], act.end)
     if act.kind in R.LENDER_KINDS:
         return None if asked else "them"
-    if act.kind == "payment" and R.REFUND.match(text, act.start):
+    if act.refund:
         return "them"
     actor, is_subject = _actor(text, clause[0], act.start, speaker)
     if actor is None:
@@ -162,7 +163,7 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     demanded = bool(R.DEMAND.search(text, clause[0], act.start))
     if act.kind == "payment":
         return "me" if demanded or actor is None else actor
-    if asked and act.kind != "payment":
+    if asked:
         return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
     if act.kind == "installment":  # the borrower agreeing to a plan (我同意分期) is bound by it
         if ctx.answered and speaker in PARTIES:
@@ -190,9 +191,9 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
     def free(item) -> bool:
         return sent.condition_of(item.start, item.end) is None
 
-    dates = [d for d in ctx.dates if sent.start <= d.start < sent.end and not d.past
+    dates = [d for d in ctx.dates if not d.past
              and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))]  # 晚上九点以后: hours, not a due
-    amounts = [a for a in ctx.amounts if sent.start <= a.start < sent.end]
+    amounts = ctx.amounts
     if condition is not None:
         date = next((d for d in dates if inside(d, condition)), None)
         amount = next((a for a in amounts if inside(a, condition)), None)
@@ -223,14 +224,14 @@ def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]
 _NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
 
 
-def _blocked(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
+def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -> bool:
     """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?
 
     The clause is read with the act-less clause after it, its comment (减免这块 | 我们做不了).
     """
     text = ctx.text
     own, clause_own = masked(text, clause, (act.start, act.end)), clause
-    clause = with_comment(sent, clause, [(a.start, a.end) for a in acts])
+    clause = with_comment(sent, clause)
     rest = masked(text, clause, (act.start, act.end))
     if not ctx.answered:
         parts = [c for c in sent.clauses if clause[0] <= c[0] < clause[1]]
@@ -277,7 +278,7 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
 
 def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:
     """A condition that asks the borrower to pay, with a sum or date of its own, is their payment."""
-    if act.kind != "payment" or R.REFUND.match(ctx.text, act.start):
+    if act.kind != "payment" or act.refund:
         return None
     if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]):
         return None
@@ -289,11 +290,10 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
 
 
 def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
-    if _blocked(ctx, sent, acts, act, clause):
+    if _blocked(ctx, sent, act, clause):
         return None
     date, amount, own = _values(ctx, sent, acts, act, clause, None)
-    refund = R.REFUND.match(ctx.text, act.start) is not None
-    if act.kind == "payment" and not refund:
+    if act.kind == "payment" and not act.refund:
         firm = R.FIRM.search(ctx.text, clause[0], act.start) is not None
         if not (own or firm):  # a payment needs its own sum or date: 还款 alone is no commitment
             return None
@@ -380,9 +380,25 @@ def find_promises(
         amounts=amounts if amounts is not None else find_amounts(text),
         repairs=repairs, speaker=speaker, answered=answered,
     )
+    spans = sentences(repaired)
     out = []
-    for s0, s1 in sentences(repaired):
-        out.extend(_sentence_promises(ctx, s0, s1))
+    for (s0, s1), dates, amounts in zip(spans, _by_span(ctx.dates, spans), _by_span(ctx.amounts, spans), strict=True):
+        out.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts), s0, s1))
+    return out
+
+
+def _by_span(items: list, spans: list[tuple[int, int]]) -> list[list]:
+    """The items starting in each span, in one pass over both (so a long text stays linear)."""
+    ordered = sorted(items, key=lambda x: x.start)
+    out, i = [], 0
+    for s0, s1 in spans:
+        while i < len(ordered) and ordered[i].start < s0:
+            i += 1
+        j = i
+        while j < len(ordered) and ordered[j].start < s1:
+            j += 1
+        out.append(ordered[i:j])
+        i = j
     return out
 
 

@@ -128,14 +128,6 @@ GENERIC_OTHER = re.compile(r"承诺|保证|答应|转给|转交|提交(给|到)|
 
 # Lender-only acts: whoever says them, the lender is the one bound.
 LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
-# Acts by either side: bound to the grammatical actor of the clause.
-ACTOR_KINDS = frozenset({"payment", "callback", "other", "installment"})
-
-COMMITMENT = re.compile(
-    r"会|可以|能够?|将|保证|承诺|答应|一定|肯定|马上|立即|立刻|尽快|争取|同意|安排|负责|帮(您|你)|为(您|你)"
-    r"|给(您|你)|准备|打算|要|先|就|再|没问题|好的|行|没事|放心|全免|一定|必须|得|需要|务必|请"
-    r"|\bwill\b|'ll\b|\bcan\b|\bshall\b|going to|\bpromise|\bguarantee|\bagree|\bsure\b|\bok(ay)?\b|\bneed to\b"
-    r"|\bmust\b|\bhave to\b", IC)
 
 QUESTION_END = re.compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)\s*$")
 QUESTION = re.compile(
@@ -218,9 +210,6 @@ PERSON = re.compile(
 BENEFICIARY = frozenset("帮给为替")
 FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", "me"}
 COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "系统", "they"}
-SECOND_PERSON_POLITE = {"阁下"}
 # A firm word that makes a payment a commitment without a sum or a date (我保证这两天就还).
 FIRM = re.compile(r"保证|一定|肯定|承诺|绝对|promise|guarantee|definitely", IC)
-# A trigger that is itself a negative act (不上征信, won't report) is a commitment by its words.
-NEGATIVE_ACT = re.compile(r"不|别|won't|will not|not|never|no ", IC)
 AFFIRMATIVE = re.compile(r"^\s*(可以|行|好的?|没问题|同意|嗯|对|是的|ok(ay)?|yes|sure|fine|alright)(?![a-z])", IC)
