@@ -81,14 +81,26 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], case: str | None, no_proc
     """Add files or folders to the vault through the same pipeline as the inbox."""
     from pathlib import Path
 
-    from recorder.intake import ingest_file, iter_files, skip_reason
+    from tqdm import tqdm
+
+    from recorder.intake import ingest_file
+    from recorder.paths import scan_folder, skip_reason
     from recorder.pipeline import run_pending
     from recorder.vault import FileChanging
 
     home = get_home(ctx)
     db = home.db()
-    files = [f for p in paths for f in iter_files(Path(p)) if not skip_reason(f)]
-    from tqdm import tqdm
+    files = []
+    for given in map(Path, paths):  # a file named on the command line is taken as given
+        if given.is_dir():  # a folder: never through a link inside it
+            found = scan_folder(given)
+            files += found.files
+            for refused in found.refused:
+                click.echo(f"     ignored  {refused.path} {refused.reason}", err=True)
+        elif not given.is_file():
+            click.echo(f"     ignored  {given} is not a regular file (a FIFO or a device)", err=True)
+        elif not skip_reason(given):
+            files.append(given)
 
     for path in tqdm(files, desc="ingesting", unit="file", disable=None):
         try:
@@ -104,7 +116,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], case: str | None, no_proc
 @click.option("--once", is_flag=True, help="Take everything in the inbox, run every job, exit.")
 @click.option("--poll", is_flag=True, help="Poll instead of file-system events (network shares).")
 @click.option("--case", help="Case for every file, instead of the inbox subfolder name.")
-@click.option("--settle", type=float, default=3.0, show_default=True,
+@click.option("--settle", type=float, default=5.0, show_default=True,
               help="Seconds a file's size and mtime must stay unchanged before it is taken.")
 @click.option("--rescan", type=float, default=60.0, show_default=True, help="Seconds between full rescans.")
 @click.pass_context
@@ -120,6 +132,7 @@ def watch(ctx: click.Context, once: bool, poll: bool, case: str | None, settle: 
     if once:
         summary = watcher.run_once()
         click.echo(f"processed {summary.done} job(s), {summary.failed} failed", err=True)
+        _exit_on_attention(ctx, watcher.db)
         return
     signal.signal(signal.SIGTERM, lambda *_: watcher.stop())
     click.echo(f"watching {home.inbox} (Ctrl-C to stop)", err=True)
@@ -127,6 +140,18 @@ def watch(ctx: click.Context, once: bool, poll: bool, case: str | None, settle: 
         watcher.run_forever()
     except KeyboardInterrupt:
         watcher.stop()
+
+
+def _exit_on_attention(ctx: click.Context, db) -> None:
+    """After `watch --once`: name every file that needs attention; exit 1 when there is one."""
+    from store.evidence import needs_attention
+
+    attention = needs_attention(db)
+    if attention:
+        click.echo(f"{len(attention)} file(s) need attention (see `recorder status`):", err=True)
+        for row in attention:
+            click.echo(f"  {row['state']}: {row['source']}: {row['error']}", err=True)
+        ctx.exit(1)
 
 
 @cli.command()
@@ -145,12 +170,17 @@ def status(ctx: click.Context, as_json: bool) -> None:
     if summary["failed"]:
         click.echo("\nneeds attention:")
         click.echo(table(summary["failed"], ["id", "state", "source", "error"]))
+    if summary["ignored"]:
+        click.echo("")
+    for row in summary["ignored"]:
+        click.echo(f"ignored: {row['source']} {row['error']}")
 
 
 @cli.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @click.option("--case", help="Only this case.")
-@click.option("--kind", type=click.Choice(["audio", "image", "text", "email", "sms_xml", "pdf", "unsupported"]))
+@click.option("--kind", type=click.Choice(["audio", "image", "text", "email", "sms_xml", "call_log", "pdf",
+                                           "unsupported"]))
 @click.pass_context
 def list_command(ctx: click.Context, as_json: bool, case: str | None, kind: str | None) -> None:
     """List evidence in time order."""
@@ -159,8 +189,11 @@ def list_command(ctx: click.Context, as_json: bool, case: str | None, kind: str 
     rows = list_evidence(get_home(ctx).db(), case=case, kind=kind)
     if as_json:
         emit_json(rows)
-    else:
-        click.echo(table(rows, ["id", "kind", "recorded_at", "case", "state", "original_name"]))
+        return
+    for row in rows:  # a partial copy says which evidence replaced it
+        if row["superseded_by"] is not None:
+            row["state"] = f"{row['state']} by #{row['superseded_by']}"
+    click.echo(table(rows, ["id", "kind", "recorded_at", "case", "state", "original_name"]))
 
 
 @cli.command()
@@ -209,14 +242,14 @@ def verify(ctx: click.Context) -> None:
 def retry(ctx: click.Context, evidence_id: int | None, retry_all: bool) -> None:
     """Queue failed files again (after fixing the cause); `recorder watch` picks them up."""
     from recorder import jobs
+    from store.intake import FAILED, forget_problems
 
     if evidence_id is None and not retry_all:
         raise click.ClickException("Name an evidence id, or use --all to retry every failed file.")
     db = get_home(ctx).db()
     count = jobs.retry(db, None if retry_all else evidence_id)
     if retry_all:
-        with db.conn:
-            db.conn.execute("DELETE FROM intake_problems")
+        forget_problems(db, FAILED)  # the next scan tries those files again
     click.echo(f"queued {count} job(s) again; run `recorder watch --once` to process them")
 
 

@@ -18,7 +18,8 @@ from tqdm import tqdm
 
 from recorder import jobs
 from recorder.home import Home
-from recorder.intake import ACTOR, ingest_attachment, set_meta
+from recorder.intake import ACTOR, ingest_attachment
+from store.intake import set_meta
 from recorder.readers import reader_for
 from store import custody
 from store.segments import replace_segments

@@ -49,6 +49,17 @@ def hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def hash_prefix(path: Path, size: int) -> str:
+    """SHA-256 of the first `size` bytes of a file: does this file begin with an earlier, shorter copy?"""
+    digest = hashlib.sha256()
+    left = size
+    with open(path, "rb") as f:
+        while left > 0 and (chunk := f.read(min(CHUNK, left))):
+            digest.update(chunk)
+            left -= len(chunk)
+    return digest.hexdigest()
+
+
 def _copy_and_hash(src: Path, tmp_dir: Path) -> tuple[str, int, Path]:
     digest = hashlib.sha256()
     size = 0

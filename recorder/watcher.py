@@ -7,11 +7,20 @@ recording still being copied from a phone is never hashed half-way. The inbox
 is scanned at start and rescanned periodically, which also catches whatever
 the observer missed. Time comes from an injectable clock so tests need no sleeps
 to reason about stability.
+
+Links are never followed, by either observer: the native one (inotify) does not
+by default, and the polling one is given `lstat`, so `inbox/x -> /etc` is one
+entry that is a link, not a folder to walk. Every nominated path is checked
+again before it is taken (`recorder.paths.refusal`): a link anywhere below the
+inbox, a FIFO or an unreadable folder is refused and recorded once as
+`ignored` for `recorder status`; each full rescan replaces that list, so a
+removed link leaves it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -20,16 +29,19 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.polling import PollingObserver
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserverVFS
 
 from recorder import jobs, pipeline
 from recorder.home import Home
-from recorder.intake import IngestResult, case_for, inbox_candidate, ingest_file, iter_files
+from recorder.intake import IngestResult, ingest_file
+from recorder.paths import Refusal, case_for, display_path, refusal, scan_folder, skip_reason
 from recorder.vault import FileChanging, clean_incoming
+from store import intake as rows
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SETTLE = 3.0
+DEFAULT_SETTLE = 5.0  # paperless-ngx waits 5 s too; a phone copy over USB can pause for seconds
 DEFAULT_RESCAN = 60.0
 TICK = 0.5
 
@@ -77,6 +89,7 @@ class InboxWatcher:
         self.case_override, self.clock, self.on_ingest = case, clock, on_ingest
         self.show_progress = show_progress
         self._candidates: dict[Path, _Seen | None] = {}
+        self._refused: dict[Path, str] = {}  # noted by any thread, recorded by the watcher's thread
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.db = None  # opened by the thread that runs the watcher (SQLite connections are per thread)
@@ -87,11 +100,31 @@ class InboxWatcher:
             self._candidates.setdefault(path, None)
 
     def nominate_tree(self, folder: Path) -> None:
-        for path in iter_files(folder) if folder.is_dir() else []:
+        """Nominate every file under `folder` (never through a link); note what was refused."""
+        found = scan_folder(folder, self.home.inbox)
+        for path in found.files:
             self.nominate(path)
+        self._note(found.refused)
+
+    def _note(self, refused: list[Refusal]) -> None:
+        with self._lock:
+            self._refused.update((r.path, r.reason) for r in refused)
+
+    def _record_refused(self) -> None:
+        """Write what was refused since last time as `ignored` lines for `recorder status`."""
+        with self._lock:
+            refused, self._refused = self._refused, {}
+        for path, reason in refused.items():
+            rows.record_problem(self.db, display_path(path), reason, rows.IGNORED)
 
     def rescan(self) -> None:
-        self.nominate_tree(self.home.inbox)
+        """Nominate everything in the inbox; the `ignored` list becomes what this scan refused."""
+        found = scan_folder(self.home.inbox)
+        if self.db is not None:
+            rows.forget_problems(self.db, rows.IGNORED)
+        for path in found.files:
+            self.nominate(path)
+        self._note(found.refused)
 
     # -- taking -----------------------------------------------------------
     def _stable(self, path: Path, seen: _Seen | None, now: float) -> tuple[bool, _Seen | None]:
@@ -103,6 +136,15 @@ class InboxWatcher:
             seen = _Seen(st.st_size, st.st_mtime_ns, since)
         return now - seen.since >= self.settle, seen
 
+    def _admissible(self, path: Path) -> bool:
+        """May `path` be taken at all? Junk is dropped quietly, a refusal is noted. OSError when gone."""
+        if skip_reason(path, self.home.inbox):
+            return False
+        refused = refusal(path, self.home.inbox)
+        if refused is not None:
+            self._note([refused])
+        return refused is None
+
     def take_stable(self) -> list[Path]:
         """Paths that have settled; the rest stay candidates."""
         now = self.clock()
@@ -110,12 +152,13 @@ class InboxWatcher:
         with self._lock:
             items = list(self._candidates.items())
         for path, seen in items:
-            if not inbox_candidate(self.home, path):
-                self._forget(path)
-                continue
             try:
-                stable, seen = self._stable(path, seen, now)
-            except OSError:
+                admissible = self._admissible(path)
+                if admissible:
+                    stable, seen = self._stable(path, seen, now)
+            except OSError:  # gone (or unreadable: the next rescan says so)
+                admissible = False
+            if not admissible:
                 self._forget(path)
                 continue
             with self._lock:
@@ -131,7 +174,9 @@ class InboxWatcher:
     def ingest_ready(self) -> int:
         """Ingest every settled candidate; returns how many were taken or recorded."""
         taken = 0
-        for path in self.take_stable():
+        ready = self.take_stable()
+        self._record_refused()
+        for path in ready:
             case = self.case_override or case_for(path, self.home.inbox)
             try:
                 result = ingest_file(self.home, self.db, path, case=case)
@@ -174,11 +219,17 @@ class InboxWatcher:
         return pipeline.run_pending(self.home, self.db, ignore_backoff=True,
                                     show_progress=self.show_progress, should_stop=self._stop.is_set)
 
+    def _observer(self) -> BaseObserver:
+        """The native observer, or a polling one that sees a link as a link (`lstat`), not its target."""
+        if self.poll:
+            return PollingObserverVFS(stat=os.lstat, listdir=os.scandir, polling_interval=1)
+        return Observer()
+
     def run_forever(self) -> None:
         """Watch until `stop()`; between files, run due jobs one at a time."""
         self._recover()
         self.home.inbox.mkdir(parents=True, exist_ok=True)
-        observer = PollingObserver(timeout=1) if self.poll else Observer()
+        observer = self._observer()
         observer.schedule(_Nominator(self), str(self.home.inbox), recursive=True)
         observer.start()
         try:

@@ -9,7 +9,8 @@ import sqlite_utils
 
 from store.segments import load_segments
 
-LIST_KEYS = ("id", "sha256", "kind", "source", "original_name", "case", "recorded_at", "state")
+LIST_KEYS = ("id", "sha256", "kind", "source", "original_name", "case", "recorded_at", "state", "superseded_by")
+ATTENTION = ("failed", "retrying", "unsupported")  # evidence states that need the user
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
@@ -21,27 +22,37 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def status_summary(db: sqlite_utils.Database) -> dict[str, Any]:
-    """Counts by state and every failure with its one-sentence reason."""
-    by_state = {r["state"]: r["n"] for r in db.query("SELECT state, COUNT(*) AS n FROM evidence GROUP BY state")}
+def needs_attention(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every file the user must look at: evidence that failed or is not supported, files not taken."""
+    marks = ", ".join("?" * len(ATTENTION))
     failed = [
         {"id": r["id"], "source": r["source"], "error": r["error"], "state": r["state"],
          "attempts": r["attempts"]}
-        for r in db.query(
-            "SELECT id, source, error, state, attempts FROM evidence"
-            " WHERE state IN ('failed', 'retrying', 'unsupported') ORDER BY id"
-        )
+        for r in db.query(f"SELECT id, source, error, state, attempts FROM evidence WHERE state IN ({marks})"
+                          " ORDER BY id", ATTENTION)
     ]
-    failed += [
+    return failed + [
         {"id": None, "source": r["path"], "error": r["error"], "state": "not taken", "attempts": r["attempts"]}
-        for r in db.query("SELECT path, error, attempts FROM intake_problems ORDER BY id")
+        for r in db.query("SELECT path, error, attempts FROM intake_problems WHERE kind = 'failed' ORDER BY id")
     ]
+
+
+def status_summary(db: sqlite_utils.Database) -> dict[str, Any]:
+    """Counts by state, every failure with its one-sentence reason, and what was ignored on purpose.
+
+    `ignored` lists links, FIFOs and unreadable folders found in the inbox: never taken, and
+    said once each so that a link to a folder outside the home is not a silent gap.
+    """
+    by_state = {r["state"]: r["n"] for r in db.query("SELECT state, COUNT(*) AS n FROM evidence GROUP BY state")}
+    ignored = [{"source": r["path"], "error": r["error"]}
+               for r in db.query("SELECT path, error FROM intake_problems WHERE kind = 'ignored' ORDER BY id")]
     jobs = {r["state"]: r["n"] for r in db.query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")}
     return {
         "evidence": db["evidence"].count,
         "by_state": by_state,
-        "failed": failed,
+        "failed": needs_attention(db),
         "jobs": jobs,
+        "ignored": ignored,
     }
 
 

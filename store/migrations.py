@@ -23,6 +23,14 @@ def migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_u
     return fn
 
 
+def pending(db: sqlite_utils.Database) -> list[str]:
+    """The names of the migrations not yet applied (all of them on a new database)."""
+    if "_migrations" not in db.table_names():
+        return [fn.__name__ for fn in MIGRATIONS]
+    done = {row[0] for row in db.conn.execute("SELECT name FROM _migrations")}
+    return [fn.__name__ for fn in MIGRATIONS if fn.__name__ not in done]
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply every migration not yet applied, in name order; return the names applied."""
     if "_migrations" not in db.table_names():
@@ -131,6 +139,27 @@ def m003_intake_problems(db: sqlite_utils.Database) -> None:
         defaults={"attempts": 1},
     )
     db["intake_problems"].create_index(["path"], unique=True)
+
+
+@migration
+def m004_intake_hardening(db: sqlite_utils.Database) -> None:
+    """What intake needs to be safe with several processes and slow copies.
+
+    - `evidence.superseded_by`: a partial copy taken before the copy stalled points to the
+      complete file that replaced it (its state becomes `superseded`; it stays in the vault).
+    - one `evidence_sources` row per (evidence, path), so two processes taking the same file
+      at once upsert one row (older duplicates, identical but for their times, are merged
+      into the latest).
+    - `intake_problems.kind`: `failed` (could not be read) or `ignored` (a link, a FIFO: never
+      taken on purpose), so `recorder status` can say which.
+    """
+    db["evidence"].add_column("superseded_by", int)
+    db.conn.execute(
+        "DELETE FROM evidence_sources WHERE id NOT IN"
+        " (SELECT MAX(id) FROM evidence_sources GROUP BY evidence_id, path)"
+    )
+    db["evidence_sources"].create_index(["evidence_id", "path"], unique=True)
+    db["intake_problems"].add_column("kind", str, not_null_default="failed")
 
 
 @migration
