@@ -173,7 +173,7 @@ def promise(ctx: click.Context, promise_id: int, status: str | None, source_id: 
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--case", help="Only this case.")
-@click.option("--kind", help="Evidence kind (audio, image, text, sms_xml, email, pdf) or promise kind (waiver…).")
+@click.option("--kind", help="Evidence kind (audio, image, text, sms_xml, call_log, email, pdf) or promise kind (waiver…).")
 @click.option("--party", type=click.Choice(["me", "them"]), help="Only what this party said.")
 @click.option("--from", "date_from", help="From this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD), inclusive.")

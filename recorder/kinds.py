@@ -2,7 +2,10 @@
 
 A phone's `.m4a` may really be AMR, a chat export may be GBK text named `.dat`.
 Binary formats are recognised by the `filetype` library; text formats (SMS
-Backup XML, email, chat logs) by sniffing the first few kilobytes. Anything
+Backup XML, email, chat logs) by sniffing the first few kilobytes. An SMS
+Backup & Restore file is `sms_xml` for messages (`<smses>`) and `call_log` for
+calls (`<calls>`); both are read by the same reader, and evidence stored as
+`sms_xml` before the two were told apart stays readable. Anything
 else is kept as `unsupported`, never dropped.
 """
 
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import filetype
 
-KINDS = ("audio", "image", "text", "email", "sms_xml", "pdf", "unsupported")
+KINDS = ("audio", "image", "text", "email", "sms_xml", "call_log", "pdf", "unsupported")
 SNIFF_BYTES = 16 * 1024
 
 _EMAIL_HEADER = re.compile(
@@ -40,8 +43,8 @@ def _decode_head(head: bytes) -> str | None:
 
 def _text_kind(text: str, head: bytes) -> str:
     start = text.lstrip("\ufeff \r\n\t")[:4096]
-    if start.startswith("<") and re.search(r"<(smses|calls)[\s>]", start):
-        return "sms_xml"
+    if start.startswith("<") and (root := re.search(r"<(smses|calls)[\s>]", start)):
+        return "call_log" if root[1] == "calls" else "sms_xml"
     if len(_EMAIL_HEADER.findall(head[:4096])) >= 2:
         return "email"
     return "text"

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
 from tqdm import tqdm
@@ -106,6 +107,20 @@ def _error_text(e: BaseException) -> str:
     return f"Unexpected {type(e).__name__} while processing ({e}); run `recorder retry` after updating Recorder."
 
 
+def in_user_words(text: str, home: Home, ev: dict | None) -> str:
+    """The error with the user's file named instead of the vault copy that the reader was given.
+
+    Readers only see `vault/ab/<sha256>.m4a`; the user knows `网商银行客服_20240814.m4a`.
+    """
+    if not ev or not ev.get("vault_path"):
+        return text
+    vault = ev["vault_path"]
+    for copy, user in ((str(home.root / vault), ev["source"]), (vault, ev["source"]),
+                       (Path(vault).name, ev["original_name"]), (ev["sha256"], ev["original_name"])):
+        text = text.replace(copy, user or ev["original_name"])
+    return text
+
+
 def run_one(home: Home, db: sqlite_utils.Database, job: jobs.Job, show_progress: bool = False) -> bool:
     """Run one claimed job; True when it succeeded."""
     try:
@@ -115,7 +130,7 @@ def run_one(home: Home, db: sqlite_utils.Database, job: jobs.Job, show_progress:
         if db.conn.in_transaction:
             db.conn.rollback()
         log.info("job %s (%s of evidence %s) failed: %s", job.id, job.step, job.evidence_id, e)
-        jobs.fail(db, job, _error_text(e))
+        jobs.fail(db, job, in_user_words(_error_text(e), home, db["evidence"].get(job.evidence_id)))
         return False
 
 
@@ -141,7 +156,7 @@ def run_pending(
             break
         if run_one(home, db, job, show_progress):
             summary.done += 1
-        else:
+        elif job.attempts >= jobs.MAX_ATTEMPTS:  # count a file once, when it is given up on
             summary.failed += 1
         bar.total = max(bar.total, bar.n + 1 + jobs.pending_count(db))
         bar.update(1)

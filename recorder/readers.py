@@ -21,6 +21,7 @@ READERS: dict[str, str] = {
     "image": "transcribe.screenshot:read_screenshot",
     "text": "recorder.importers.chatlog:read_chatlog",
     "sms_xml": "recorder.importers.sms:read_sms_xml",
+    "call_log": "recorder.importers.sms:read_sms_xml",  # the same file format, <calls> instead of <smses>
     "email": "recorder.importers.email:read_email",
     "pdf": "recorder.importers.pdf:read_pdf",
 }

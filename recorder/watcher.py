@@ -120,11 +120,12 @@ class InboxWatcher:
     def rescan(self) -> None:
         """Nominate everything in the inbox; the `ignored` list becomes what this scan refused."""
         found = scan_folder(self.home.inbox)
-        if self.db is not None:
-            rows.forget_problems(self.db, rows.IGNORED)
         for path in found.files:
             self.nominate(path)
-        self._note(found.refused)
+        if self.db is None:
+            self._note(found.refused)
+        else:  # in one transaction: `recorder status` never sees the list half-made
+            rows.replace_ignored(self.db, [(display_path(r.path), r.reason) for r in found.refused])
 
     # -- taking -----------------------------------------------------------
     def _stable(self, path: Path, seen: _Seen | None, now: float) -> tuple[bool, _Seen | None]:

@@ -41,7 +41,7 @@ from reports.redact import redact_data
 from store.custody import verify_chain
 from store.promises import list_promises
 
-PER_MESSAGE_KINDS = ("text", "image", "sms_xml")
+PER_MESSAGE_KINDS = ("text", "image", "sms_xml", "call_log")
 FAR_FUTURE = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
 
 
@@ -77,7 +77,8 @@ def _case_filter(case: str | None, alias: str = "e") -> tuple[str, list]:
 
 def load_evidence(db: sqlite_utils.Database, case: str | None) -> list[dict[str, Any]]:
     where, params = _case_filter(case)
-    rows = list(db.query(f"SELECT * FROM evidence e WHERE {where} ORDER BY recorded_at, id", params))
+    rows = list(db.query(f"SELECT * FROM evidence e WHERE {where} AND e.state IS NOT 'superseded'"  # partial copies
+                         " ORDER BY recorded_at, id", params))
     for row in rows:
         row["meta"] = _json(row.get("meta"), {})
         row["_recorded"] = fmt.parse_time(row.get("recorded_at"))
@@ -168,7 +169,7 @@ def _event_kind(ev: dict[str, Any], seg: dict[str, Any] | None) -> str:
     kind = ev["kind"]
     if kind == "audio":
         return "recording"
-    if kind == "sms_xml":
+    if kind in ("sms_xml", "call_log"):
         return "call" if seg is not None and seg["meta"].get("type") == "call" else "sms"
     if kind in ("text", "image"):
         return "chat"
@@ -339,7 +340,7 @@ def _auto_purpose(ctx: _Ctx, ev: dict[str, Any], promises: list[dict[str, Any]])
         parts.append(m["purpose_more"].format(n=len(promises)))
     if parts:
         return m["purpose_sep"].join(parts)
-    if ev["kind"] == "sms_xml" and ev["meta"].get("sms_backup", {}).get("kind") == "calls":
+    if ev["kind"] in ("sms_xml", "call_log") and ev["meta"].get("sms_backup", {}).get("kind") == "calls":
         return m["purpose_calls"]
     return m["purpose_default"]
 
@@ -347,7 +348,7 @@ def _auto_purpose(ctx: _Ctx, ev: dict[str, Any], promises: list[dict[str, Any]])
 def _source_label(ctx: _Ctx, ev: dict[str, Any], parent: dict[str, Any] | None) -> str:
     """证据来源: what kind of record it is, the number it came from, and its email when an attachment."""
     kind = ev["kind"]
-    if kind == "sms_xml":
+    if kind in ("sms_xml", "call_log"):
         code = "calls" if ev["meta"].get("sms_backup", {}).get("kind") == "calls" else "sms"
     else:
         code = kind

@@ -111,9 +111,23 @@ def forget_problems(db: sqlite_utils.Database, kind: str | None = None) -> int:
         return db.conn.execute("DELETE FROM intake_problems WHERE kind = ?", [kind]).rowcount
 
 
-def problems(db: sqlite_utils.Database, kind: str) -> list[dict[str, Any]]:
-    return list(db.query("SELECT path, error, attempts, kind FROM intake_problems WHERE kind = ? ORDER BY id",
-                         [kind]))
+def replace_ignored(db: sqlite_utils.Database, ignored: list[tuple[str, str]]) -> None:
+    """Make the `ignored` problems exactly these (path, reason) pairs, in one transaction.
+
+    A full scan of the inbox knows everything that is refused there now: a link the user
+    removed disappears from `recorder status`, one still there keeps its first-seen time.
+    """
+    now = _now()
+    with db.conn:
+        keep = [path for path, _ in ignored]
+        db.conn.execute(f"DELETE FROM intake_problems WHERE kind = 'ignored' AND path NOT IN"
+                        f" ({', '.join('?' * len(keep))})", keep)
+        db.conn.executemany(
+            "INSERT INTO intake_problems (path, error, attempts, first_seen, last_seen, kind)"
+            " VALUES (?, ?, 1, ?, ?, 'ignored') ON CONFLICT(path) DO UPDATE SET error = excluded.error,"
+            " last_seen = excluded.last_seen, kind = 'ignored'",
+            [(path, reason, now, now) for path, reason in ignored],
+        )
 
 
 def set_meta(db: sqlite_utils.Database, evidence_id: int, updates: dict) -> None:

@@ -94,6 +94,7 @@ def _mentions(db: sqlite_utils.Database, case: str | None, party: str | None) ->
     (its mentions group with other files').
     """
     where, params = ["p.status != 'not_found' OR EXISTS (SELECT 1 FROM promise_edits x WHERE x.promise_id = p.id)"], []
+    where.append("e.state IS NOT 'superseded'")  # a partial copy replaced by the complete file
     for column, value in (("e.case_name", case), ("p.party", party)):
         if value is not None:
             where.append(f"{column} = ?")

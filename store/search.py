@@ -236,7 +236,8 @@ def _candidates(db: sqlite_utils.Database, expr: str, filters: Filters) -> list[
     """
     where = filter_expression(db, filters)
     sql = ("SELECT id, COALESCE(text_norm, text, '') FROM segments WHERE id IN (SELECT rowid FROM search_fts"
-           " WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?)")
+           " WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+           " AND evidence_id NOT IN (SELECT id FROM evidence WHERE state = 'superseded')")  # partial copies
     return db.conn.execute(sql, [f"({expr}) AND {where}" if where else expr, CANDIDATES]).fetchall()
 
 
