@@ -4,6 +4,13 @@ The same function serves the watcher, `recorder watch --once` and `recorder
 ingest`. A file already taken with the same size and mtime is skipped without
 re-hashing, so periodic rescans of an inbox full of recordings stay cheap. The
 user's file is never moved or deleted.
+
+Two processes may take the same bytes at the same moment: a file's rows are
+written in one transaction that holds the write lock, and each is an upsert
+(`store.intake`), so the second finds the first's evidence and adds its path.
+A copy that stalled longer than the settle time may be taken half-way; when
+the same path later holds the complete file, which begins with those bytes, the
+partial evidence is kept but marked `superseded` by it.
 """
 
 from __future__ import annotations
