@@ -67,7 +67,8 @@ def test_status_list_show_json_shapes(home, tmp_path):
 
     listed = json.loads(run(home, "list", "--json", "--case", "网商贷").output)
     assert len(listed) == 2
-    assert set(listed[0]) == {"id", "sha256", "kind", "source", "original_name", "case", "recorded_at", "state"}
+    assert set(listed[0]) == {"id", "sha256", "kind", "source", "original_name", "case", "recorded_at", "state",
+                              "superseded_by"}
     text = next(r for r in listed if r["kind"] == "text")
     assert text["recorded_at"] == "2024-08-14T14:32:10+08:00"
 
