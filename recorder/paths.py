@@ -115,6 +115,8 @@ def refusal(path: Path, root: Path, *, folder_ok: bool = False) -> Refusal | Non
 
 
 def _unreadable(scan: Scan, error: OSError) -> None:
+    if isinstance(error, FileNotFoundError):
+        return  # removed while the folder was being walked: nothing to say
     why = error.strerror or str(error)
     scan.refused.append(Refusal(Path(error.filename or "?"),
                                 f"is a folder that cannot be read ({why}); check its permissions."))
