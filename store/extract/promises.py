@@ -373,11 +373,11 @@ def find_promises(
 
     `answered` reads a question as agreed to (the other side said yes right after it).
     """
-    repaired, repairs = repair(to_mandarin(fold(text)))
+    repaired, repairs = normalize(text)
     ctx = _Context(
         original=text, text=repaired,
-        dates=dates if dates is not None else find_dates(text, ref),
-        amounts=amounts if amounts is not None else find_amounts(text),
+        dates=dates if dates is not None else _dates(text, repaired, ref),
+        amounts=amounts if amounts is not None else _amounts(text, repaired),
         repairs=repairs, speaker=speaker, answered=answered,
     )
     spans = sentences(repaired)
@@ -385,6 +385,21 @@ def find_promises(
     for (s0, s1), dates, amounts in zip(spans, _by_span(ctx.dates, spans), _by_span(ctx.amounts, spans), strict=True):
         out.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts), s0, s1))
     return out
+
+
+def normalize(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The text the rules read: folded, read as Mandarin, sound-alikes repaired (same length)."""
+    return repair(to_mandarin(fold(text)))
+
+
+def _dates(original: str, normalized: str, ref: datetime) -> list[DateMatch]:
+    """Dates read in the normalized text (公作日 is 工作日), quoted from the original."""
+    return [replace(d, text=original[d.start:d.end]) for d in find_dates(normalized, ref)]
+
+
+def _amounts(original: str, normalized: str) -> list[AmountMatch]:
+    """Amounts read in the normalized text (換款2000 is 还款2000), quoted from the original."""
+    return [replace(a, text=original[a.start:a.end]) for a in find_amounts(normalized)]
 
 
 def _by_span(items: list, spans: list[tuple[int, int]]) -> list[list]:
@@ -406,8 +421,9 @@ def extract_text(text: str, ref: datetime, speaker: str | None = None) -> dict[s
     """Dates, amounts and promises of one text: exactly the JSON of `recorder extract`."""
     if speaker is not None and speaker not in PARTIES:
         raise ValueError(f"speaker must be 'me' or 'them', not {speaker!r}")
-    dates = find_dates(text, ref)
-    amounts = find_amounts(text)
+    normalized, _ = normalize(text)
+    dates = _dates(text, normalized, ref)
+    amounts = _amounts(text, normalized)
     promises = find_promises(text, ref, speaker, dates=dates, amounts=amounts)
     return {
         "dates": [d.as_json() for d in dates],

@@ -26,6 +26,8 @@ import re
 IC = re.IGNORECASE
 _G = r"[^，,。；;！!？?\n]{0,10}?"  # a gap inside one clause
 _N = r"[0-9一二两三四五六七八九十百几半]"
+# 还款 as the noun's first half (还款日, 还款计划, 还款卡) is no act of paying.
+_NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细)"
 
 FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
@@ -109,9 +111,9 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call (you |me )?back|get back to (you|me)|let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
-        r"(还款|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
+        r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
         r"|补上|补齐|补缴|凑齐|凑够|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
-        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得])|付(?!出)|交(?!流|易|涉|代|给我们|的)|转(?!告|接|达|给上|给主))"
+        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|交(?!流|易|涉|代|给我们|的)|转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|send|deposit|settle|clear)\w*\b", IC)),
     ("other", re.compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|send|mail|email)" + _G + DOCUMENT +
@@ -185,11 +187,13 @@ A_NOT_A = re.compile(r"能不能|可不可以|行不行|会不会|是不是|有�
 REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|(?<![帮给为]您|[帮给为]你)申请|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
+# One character of a Chinese clause: not a stop, not a space between words, a comma only inside a sum.
+_IN_CLAUSE = r"(?:[^，,。；;！!？?\s]|(?<=[0-9]),(?=[0-9]{3}))"
 CONDITION = re.compile(
     r"(如果|假如|要是|只要|倘若|若是|若|如|万一|前提是|条件是|只有|一旦|等(到)?(您|你)|待(您|你)?|等您|等款)"
-    r"(?:[^，,。；;！!？?\n]*?的话|[^，,。；;！!？?\n]*)"
+    r"(?:" + _IN_CLAUSE + r"*?的话|" + _IN_CLAUSE + r"*)"
     r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话"
-    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
+    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后)"
     r"|\b(if|once|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
     r"(?:[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)
