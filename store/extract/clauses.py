@@ -85,7 +85,7 @@ def _run_on(text: str, a: int, b: int, acts: list[Span], dates: list[Span]) -> l
     cuts = [a]
     for m in R.SUBJECT_START.finditer(text, a, b):
         here = m.start()
-        here = next((x for x, y in dates if x > cuts[-1] and text[y:here] in _DEADLINE_WORDS), here)
+        here = next((x for x, y in dates if cuts[-1] < x and y <= here and text[y:here] in _DEADLINE_WORDS), here)
         named = any(cuts[-1] <= x and y <= here for x, y in acts)
         if here - cuts[-1] >= _MIN_RUN_ON and named:
             cuts.append(here)
