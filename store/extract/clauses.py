@@ -72,9 +72,20 @@ def read_sentence(text: str, s0: int, s1: int, acts: list[Span], dates: list[Spa
         clauses.extend(_run_on(text, start, m.start(), acts, dates))
         start = m.end()
     clauses.extend(_run_on(text, start, s1, acts, dates))
-    clauses = [c for c in clauses if text[c[0]:c[1]].strip()] or [(s0, s1)]
+    clauses = _join_appositives(text, [c for c in clauses if text[c[0]:c[1]].strip()]) or [(s0, s1)]
     conditions = [(m.start(), m.end()) for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
     return Sentence(s0, s1, tuple(clauses), tuple(conditions), tuple(acts), _threat_from(text, s0, s1, conditions))
+
+
+def _join_appositives(text: str, clauses: list[Span]) -> list[Span]:
+    """A clause that only restates the sum of the one before (也就是7500) is part of it."""
+    out: list[Span] = []
+    for c in clauses:
+        if out and R.APPOSITIVE.match(text, c[0]):
+            out[-1] = (out[-1][0], c[1])
+        else:
+            out.append(c)
+    return out
 
 
 def _run_on(text: str, a: int, b: int, acts: list[Span], dates: list[Span]) -> list[Span]:
@@ -113,11 +124,15 @@ def is_tag_question(text: str, clause: Span) -> bool:
 
 
 def with_comment(sent: Sentence, clause: Span) -> Span:
-    """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了)."""
+    """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了).
+
+    A condition is no comment (不催了 | 等您发工资再说).
+    """
     i = sent.clauses.index(clause) if clause in sent.clauses else -1
     if 0 <= i < len(sent.clauses) - 1:
         nxt = sent.clauses[i + 1]
-        if not any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
+        starts_condition = any(a <= nxt[0] < b or nxt[0] <= a < nxt[0] + 2 for a, b in sent.conditions)
+        if not starts_condition and not any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
             return (clause[0], nxt[1])
     return clause
 

@@ -81,6 +81,7 @@ class _Context:
     repairs: list[tuple[int, int, str]]
     speaker: str | None
     answered: bool  # a question answered yes by the other side
+    restated: bool = False  # the text restates what the other side agreed to (你也答应了)
 
 
 # --- acts -------------------------------------------------------------------------------------
@@ -152,7 +153,8 @@ def _actor(text: str, start: int, end: int, speaker: str | None) -> tuple[str | 
 def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str | None:
     """Who is bound by the act; None when it is a request to the other side, not a promise."""
     text, speaker = ctx.text, ctx.speaker
-    asked = speaker != "them" and not ctx.answered and R.REQUEST.search(text, clause[0], act.end)
+    asked = (speaker != "them" and not ctx.answered and not ctx.restated
+             and R.REQUEST.search(text, clause[0], act.end))
     if act.kind in R.LENDER_KINDS:
         return None if asked else "them"
     if act.refund:
@@ -174,7 +176,7 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     if actor is None:
         return speaker if speaker in PARTIES else "them"
     listener = speaker in PARTIES and actor == _flip(speaker) and is_subject
-    if listener and not ctx.answered and not demanded:
+    if listener and not (ctx.answered or ctx.restated or demanded):
         return None  # 您回个电话 / 你们把协议发我: asking the other side, not promising
     return actor
 
@@ -192,9 +194,12 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         return sent.condition_of(item.start, item.end) is None
 
     dates = [d for d in ctx.dates if not d.past
-             and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))]  # 晚上九点以后: hours, not a due
+             and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))  # 晚上九点以后: hours, not a due
+             and not any(_straddles(d, a) for a in acts)]
     amounts = ctx.amounts
     if condition is not None:
+        if clause[0] <= condition[0] < clause[1]:  # 您这周六之前要是能凑够四千九: the clause's own words
+            condition = (clause[0], condition[1])
         date = next((d for d in dates if inside(d, condition)), None)
         amount = next((a for a in amounts if inside(a, condition)), None)
         return date, amount, bool(date or amount)
@@ -208,6 +213,13 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         if act.kind in ("payment", "installment", "waiver"):  # sums stated beside the act
             amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
     return date, amount, bool(own_date or own_amount)
+
+
+def _straddles(date: DateMatch, act: Act) -> bool:
+    """A date that shares words with an act without holding it or being held (延后七天: 后 is the act's)."""
+    overlap = date.start < act.end and act.start < date.end
+    nested = (act.start <= date.start and date.end <= act.end) or (date.start <= act.start and act.end <= date.end)
+    return overlap and not nested
 
 
 def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]]:
@@ -280,8 +292,8 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
     """A condition that asks the borrower to pay, with a sum or date of its own, is their payment."""
     if act.kind != "payment" or act.refund:
         return None
-    if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]):
-        return None
+    if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]) or R.GENERAL.search(ctx.text, condition[0], condition[1]):
+        return None  # 不还的话…: a threat; 一般结清后…: a rule
     date, amount, own = _values(ctx, sent, acts, act, clause, condition)
     if not own:
         return None
@@ -378,7 +390,7 @@ def find_promises(
         original=text, text=repaired,
         dates=dates if dates is not None else _dates(text, repaired, ref),
         amounts=amounts if amounts is not None else _amounts(text, repaired),
-        repairs=repairs, speaker=speaker, answered=answered,
+        repairs=repairs, speaker=speaker, answered=answered, restated=bool(R.RESTATED.search(repaired)),
     )
     spans = sentences(repaired)
     out = []

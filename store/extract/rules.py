@@ -60,7 +60,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(修复|消除|撤销|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
         r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|清除|更正|修复|改|不(会)?显示)"
         r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
-        r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|(?<![是报告])不报(?![告名销])"
+        r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|不(会|再)?(往上|向上)报|不(会)?(给(您|你))?报上去|(?<![是报告])不报(?![告名销])"
         r"|(won't|will not|not|never)( be)? (report|reported|affect|hurt|damage|show|appear)\w*"
         r"( (it|this|that|anything|you|your account))?( to| on| in)?( the| your)? (credit|cib|bureau)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( your| the| this)? (credit|negative record"
@@ -71,6 +71,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
         r"|(不|别|不会|不要)(会)?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
         r"|不会(有人|再有人)" + _G + r"(打|去|上门|联系|来|催)"
+        r"|(先|就|都|也|暂时)不(会)?(再)?(给|跟|向)(您|你)(们)?(打电话|打|发短信|联系|致电)"
         r"|不(会)?(往|去|到|给|联系|打扰|骚扰)(您的|你的)?" + _G + r"(家人|亲友|朋友|紧急联系人|单位|公司|同事|通讯录|家里)"
         r"(打|去|联系|打扰|骚扰|上门)?"
         r"|(取消|撤回|撤销)" + _G + r"(上门|外访|委外|外包|催收|家访)|(停止|撤回|撤销)(委外|外包|第三方)?催收"
@@ -80,7 +81,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", re.compile(
-        r"减免|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
+        r"减免(?!结果|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
         r"|减(一半|半|掉|些|点|了|去)|减少|少收|少算|少要|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收)"
@@ -112,7 +113,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
-        r"|补上|补齐|补缴|凑齐|凑够|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
+        r"|补上|补齐|补缴|凑齐|凑够|凑出|凑到|到账|到帐|缴|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|交(?!流|易|涉|代|给我们|的)|转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|send|deposit|settle|clear)\w*\b", IC)),
     ("other", re.compile(
@@ -184,11 +185,15 @@ REFUSAL = re.compile(
 # Asking "can or cannot" (能不能) is a question, never a refusal.
 A_NOT_A = re.compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
 # A request by the borrower is not a promise of the lender (我想申请减免).
-REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|(?<![帮给为]您|[帮给为]你)申请|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
+REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
 # One character of a Chinese clause: not a stop, not a space between words, a comma only inside a sum.
 _IN_CLAUSE = r"(?:[^，,。；;！!？?\s]|(?<=[0-9]),(?=[0-9]{3}))"
+# The borrower restating what the other side agreed to (你刚才也答应了, 说好了): not a request.
+RESTATED = re.compile(r"答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
+# A clause that only names the sum or the day of the clause before it (也就是7500, 比如说三千吧).
+APPOSITIVE = re.compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|大约|约|that is|i\.e\.)", IC)
 CONDITION = re.compile(
     r"(如果|假如|要是|只要|倘若|若是|若|如|万一|前提是|条件是|只有|一旦|等(到)?(您|你)|待(您|你)?|等您|等款)"
     r"(?:" + _IN_CLAUSE + r"*?的话|" + _IN_CLAUSE + r"*)"
