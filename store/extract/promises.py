@@ -24,6 +24,7 @@ Design decisions:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -164,7 +165,7 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
         actor, is_subject = _actor(text, sent0, act.start, speaker)
     demanded = bool(R.DEMAND.search(text, clause[0], act.start))
     if act.kind == "payment":
-        return "me" if demanded or actor is None else actor
+        return "me"  # the lender pays only a refund: every other payment is the borrower's
     if asked:
         return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
     if act.kind == "installment":  # the borrower agreeing to a plan (我同意分期) is bound by it
@@ -203,6 +204,8 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         date = next((d for d in dates if inside(d, condition)), None)
         amount = next((a for a in amounts if inside(a, condition)), None)
         return date, amount, bool(date or amount)
+    if act.kind not in _SUM_KINDS:
+        amounts = []
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
     date, amount = own_date, own_amount
@@ -210,8 +213,7 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         if any(neighbour[0] <= _anchor(a) < neighbour[1] for a in acts):
             continue
         date = date or next((d for d in dates if inside(d, neighbour) and free(d)), None)
-        if act.kind in ("payment", "installment", "waiver"):  # sums stated beside the act
-            amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
+        amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
     return date, amount, bool(own_date or own_amount)
 
 
@@ -227,6 +229,10 @@ def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]
     if i < 0:
         return []
     return [sent.clauses[j] for j in (i - 1, i + 1) if 0 <= j < len(sent.clauses)]
+
+
+# Kinds a sum belongs to: the sum paid, waived, or split (an extension or a callback has none).
+_SUM_KINDS = frozenset({"payment", "installment", "waiver"})
 
 
 # --- one sentence -----------------------------------------------------------------------------
@@ -269,7 +275,7 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
     return bool(done and not granted)
 
 
-def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
+def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[tuple[Promise, Act]]:
     acts = _acts(ctx.text, s0, s1)
     if not acts:
         return []
@@ -285,7 +291,7 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
         if promise is not None:
             key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None)
             out.setdefault(key, (promise, act))
-    return _drop_generic_others(_merge_restatements(list(out.values())), ctx.text)
+    return _merge_plans(list(out.values()))
 
 
 def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:
@@ -331,21 +337,52 @@ def _condition_text(ctx: _Context, sent: Sentence, act: Act) -> str | None:
     return ctx.original[span[0]:span[1]].strip() or None if span else None
 
 
-def _merge_restatements(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
-    """One act named twice in a sentence (申请分期，每个月还1580; 您周五还两千…您周五还进来) is one promise.
+def _merge_plans(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """A sentence describes one plan: its installments (分期，分十二期，每期两千) are one promise.
 
-    A promise is dropped when another of the same kind and party says all it says and more (its
-    sum and its day, where it has them); two payments with different sums or days both stay.
+    The plan keeps the first sum named (the total, else the per-period sum) and the first day.
     """
-    def says(p: Promise) -> tuple:
-        return (p.amount, p.due.date() if p.due else None)
+    out: list[tuple[Promise, Act]] = []
+    for p, act in found:
+        first = next((i for i, (q, _) in enumerate(out) if q.kind == "installment" == p.kind and q.party == p.party),
+                     None)
+        if first is None:
+            out.append((p, act))
+            continue
+        q, q_act = out[first]
+        amount = (q.amount, q.currency) if q.amount is not None else (p.amount, p.currency)
+        due = (q.due, q.due_grain) if q.due is not None else (p.due, p.due_grain)
+        out[first] = (replace(q, amount=amount[0], currency=amount[1], due=due[0], due_grain=due[1]), q_act)
+    return out
 
-    def covered(p: Promise, q: Promise) -> bool:
-        (pa, pd), (qa, qd) = says(p), says(q)
-        return (pa is None or pa == qa) and (pd is None or pd == qd) and (pa, pd) != (qa, qd)
 
-    return [(p, act) for p, act in found
-            if not any(q.kind == p.kind and q.party == p.party and covered(p, q) for q, _ in found)]
+def _objects(text: str, act: Act) -> frozenset[str]:
+    """The fees an act names (罚息, 违约金): two waivers of different fees are two promises."""
+    return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, act.start, act.end))
+
+
+_FEE_WORD = re.compile(R.FEE, re.IGNORECASE)
+
+
+def _covered(p: Promise, q: Promise) -> bool:
+    """Does q say all that p says and more (its sum and its day, where p has them)?"""
+    pd, qd = (p.due.date() if p.due else None), (q.due.date() if q.due else None)
+    return ((p.amount is None or p.amount == q.amount) and (pd is None or pd == qd)
+            and (p.amount, pd) != (q.amount, qd))
+
+
+def _merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tuple[Promise, Act]]:
+    """One act named twice (申请分期，每个月还1580; 您周五还两千…您周五还进来) is one promise.
+
+    A promise is dropped when another of the same kind and party says all it says and more, unless
+    it names a fee the other does not (减掉三百的违约金，利息打八折 are two waivers); two payments
+    with different sums or days both stay.
+    """
+    def restates(p: Promise, p_act: Act, q: Promise, q_act: Act) -> bool:
+        return (q.kind == p.kind and q.party == p.party and _covered(p, q)
+                and _objects(text, p_act) <= _objects(text, q_act))
+
+    return [(p, act) for p, act in found if not any(restates(p, act, q, q_act) for q, q_act in found)]
 
 
 def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
@@ -393,10 +430,10 @@ def find_promises(
         repairs=repairs, speaker=speaker, answered=answered, restated=bool(R.RESTATED.search(repaired)),
     )
     spans = sentences(repaired)
-    out = []
+    found = []
     for (s0, s1), dates, amounts in zip(spans, _by_span(ctx.dates, spans), _by_span(ctx.amounts, spans), strict=True):
-        out.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts), s0, s1))
-    return out
+        found.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts), s0, s1))
+    return _drop_generic_others(_merge_restatements(found, repaired), repaired)
 
 
 def normalize(text: str) -> tuple[str, list[tuple[int, int, str]]]:
