@@ -123,16 +123,16 @@ def is_tag_question(text: str, clause: Span) -> bool:
     return bool(R.TAG_QUESTION.fullmatch(text[clause[0]:clause[1]].strip()))
 
 
-def with_comment(sent: Sentence, clause: Span) -> Span:
+def with_comment(text: str, sent: Sentence, clause: Span) -> Span:
     """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了).
 
-    A condition is no comment (不催了 | 等您发工资再说).
+    A condition is no comment (不催了 | 等您发工资再说), nor a turn to another matter (剩下的我再想想办法).
     """
     i = sent.clauses.index(clause) if clause in sent.clauses else -1
     if 0 <= i < len(sent.clauses) - 1:
         nxt = sent.clauses[i + 1]
         starts_condition = any(a <= nxt[0] < b or nxt[0] <= a < nxt[0] + 2 for a, b in sent.conditions)
-        if not starts_condition and not any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
+        if not starts_condition and not R.TOPIC_SHIFT.match(text, nxt[0]) and not any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
             return (clause[0], nxt[1])
     return clause
 

@@ -249,7 +249,7 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
     """
     text = ctx.text
     own, clause_own = masked(text, clause, (act.start, act.end)), clause
-    clause = with_comment(sent, clause)
+    clause = with_comment(text, sent, clause)
     rest = masked(text, clause, (act.start, act.end))
     if not ctx.answered:
         parts = [c for c in sent.clauses if clause[0] <= c[0] < clause[1]]
@@ -268,7 +268,7 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True
     if R.EXPERIENCE.search(own):
         return True
-    granted = R.GRANTED.search(text, sent.start, act.end) and act.kind != "payment"
+    granted = R.GRANTED.search(text, sent.start, max(act.end, clause_own[1])) and act.kind != "payment"
     done = R.DONE.search(text, clause_own[0], clause_own[1])
     if done and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
         return False

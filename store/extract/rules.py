@@ -144,7 +144,7 @@ TAG_QUESTION = re.compile(
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = re.compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
-    r"|本来|(你们|您|你|他|她|客服)(当时)?(不是)?说(会|要|能|可以|给)|结果(到现在)?"
+    r"|本来|(你们|您|你|他|她|客服)(当时)?(不是)?说(会|要|能|可以|给)|(?<![核批理请的询])结果(到现在)?"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = re.compile(
@@ -174,7 +174,7 @@ NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还�
 # General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
 GENERAL = re.compile(
     r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动"
-    r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|百分之|年化|利率是|产生|计算"
+    r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|百分之|年化|利率是|产生(?!的)|计算"
     r"|照常|照计|照算|流程|规则|只能|\d\s?[%％]|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = re.compile(
@@ -207,8 +207,10 @@ CONDITION = re.compile(
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|——|—")
 CLAUSE_SEP = re.compile(r"[，、：:]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^\sA-Za-z0-9])"
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
+# A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
+TOPIC_SHIFT = re.compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )", IC)
 # A new subject inside a run-on clause (行我给您申请延期下个月15号之前您要把这期还上) starts a clause.
-SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通知联系如若果要只是等待说跟])(我们|我|您|你们|你)(?!的|们的|这边的)")
+SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通知联系如若果要只是等待说跟还付转打欠退交发寄问])(我们|我|您|你们|你)(?!的|们的|这边的)")
 
 # Pronouns and who stands behind them. Group 1: a word before it that makes it a beneficiary
 # (帮您: the speaker acts for you) or an object (把您, 跟您, 通知您: not the one acting); group 3:
