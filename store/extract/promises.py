@@ -155,7 +155,7 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     """Who is bound by the act; None when it is a request to the other side, not a promise."""
     text, speaker = ctx.text, ctx.speaker
     asked = (speaker != "them" and not ctx.answered and not ctx.restated
-             and R.REQUEST.search(text, clause[0], act.end))
+             and R.REQUEST.search(text, sent0 if act.kind == "installment" else clause[0], max(act.end, clause[1])))
     if act.kind in R.LENDER_KINDS:
         return None if asked else "them"
     if act.refund:
@@ -250,6 +250,8 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
     text = ctx.text
     own, clause_own = masked(text, clause, (act.start, act.end)), clause
     clause = with_comment(text, sent, clause)
+    if sent.threat_from is not None and act.end <= sent.threat_from < clause[1]:
+        clause = (clause[0], sent.threat_from)  # 请于20日前还清，否则将上报征信: the demand stands
     rest = masked(text, clause, (act.start, act.end))
     if not ctx.answered:
         parts = [c for c in sent.clauses if clause[0] <= c[0] < clause[1]]

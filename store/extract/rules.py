@@ -98,7 +98,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
     ("extension", re.compile(
-        r"延期|延长|宽限|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
+        r"延期|延长|宽限(?!期(是|为|有|一般|只有|最多|最长))|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
         r"|推迟|往后(延|推|挪|顺)|顺延|延后|延到|推到|挪到|挂到|拖到|延至"
         r"|(改|调|调整|变更)(到|至|为|成)(?=[^，,。\s]{0,3}?([0-9一二两三四五六七八九十下本这月明后]|月底|周|礼拜|星期))"
         r"|(还款日|账单日|到期日|期限|还款期|还款时间|日期)" + _G + r"(改|调|延|推|挪|变更|往后)"
@@ -109,13 +109,13 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话"
         r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系|打(个|一个)?电话|打过来|打给|打回来|来电)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
-        r"|准话|回音|(电话|短信|消息)(通知|告知)"
+        r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
         r"|call (you |me )?back|get back to (you|me)|let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
         r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
-        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|交(?!流|易|涉|代|给我们|的)|转(?!告|接|达|给上|给主))"
+        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|send|deposit|settle|clear)\w*\b", IC)),
     ("other", re.compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|send|mail|email)" + _G + DOCUMENT +
@@ -133,9 +133,9 @@ GENERIC_OTHER = re.compile(r"承诺|保证|答应|转给|转交|提交(给|到)|
 # Lender-only acts: whoever says them, the lender is the one bound.
 LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
 
-QUESTION_END = re.compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)\s*$")
+QUESTION_END = re.compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
 QUESTION = re.compile(
-    r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|怎么|为什么|为啥|多少|什么时候|几号|何时|哪天"
+    r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
     r"|几时|点解|\b(can|could|would|will|do|does|did|is|are) (you|we|i|they|it)\b.*\?", IC)
 # A tag question after an offer (您看可以吗) leaves the offer standing.
 TAG_QUESTION = re.compile(
@@ -144,7 +144,7 @@ TAG_QUESTION = re.compile(
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = re.compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
-    r"|本来|(你们|您|你|他|她|客服)(当时)?(不是)?说(会|要|能|可以|给)|(?<![核批理请的询])结果(到现在)?"
+    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(?<![核批理请的询])结果(到现在)?"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = re.compile(
@@ -178,7 +178,7 @@ GENERAL = re.compile(
     r"|照常|照计|照算|流程|规则|只能|\d\s?[%％]|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = re.compile(
-    r"不能|不可以|不可能|没办法|没有办法|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
+    r"不能|不可以|不可能|没办法|没有办法|没法|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
     r"|没有权限|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
     r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着"
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
@@ -186,13 +186,13 @@ REFUSAL = re.compile(
 # Asking "can or cannot" (能不能) is a question, never a refusal.
 A_NOT_A = re.compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
 # A request by the borrower is not a promise of the lender (我想申请减免).
-REQUEST = re.compile(r"我(想|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们)|你们(把|给|能|可以|得)"
+REQUEST = re.compile(r"我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
 # One character of a Chinese clause: not a stop, not a space between words, a comma only inside a sum.
 _IN_CLAUSE = r"(?:[^，,。；;！!？?\s]|(?<=[0-9]),(?=[0-9]{3}))"
 # The borrower restating what the other side agreed to (你刚才也答应了, 说好了): not a request.
-RESTATED = re.compile(r"答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
+RESTATED = re.compile(r"(你们|你|您)(刚才)?说的|答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
 # A clause that only names the sum or the day of the clause before it (也就是7500, 比如说三千吧).
 APPOSITIVE = re.compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|大约|约|that is|i\.e\.)", IC)
 CONDITION = re.compile(
