@@ -196,7 +196,8 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
 
     dates = [d for d in ctx.dates if not d.past
              and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))  # 晚上九点以后: hours, not a due
-             and not any(_straddles(d, a) for a in acts)]
+             and not any(_straddles(d, a) for a in acts)
+             and not _modifier(ctx.text, d)]
     amounts = ctx.amounts
     if condition is not None:
         if clause[0] <= condition[0] < clause[1]:  # 您这周六之前要是能凑够四千九: the clause's own words
@@ -215,6 +216,11 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         date = date or next((d for d in dates if inside(d, neighbour) and free(d)), None)
         amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
     return date, amount, bool(own_date or own_amount)
+
+
+def _modifier(text: str, date: DateMatch) -> bool:
+    """A date that names a thing, not a time (本月账单, 这个月的罚息), or a recurring day (每月25号)."""
+    return bool(R.DATE_MODIFIER.match(text, date.end)) or text[max(0, date.start - 1):date.start] == "每"
 
 
 def _straddles(date: DateMatch, act: Act) -> bool:
@@ -242,6 +248,14 @@ _SUM_KINDS = frozenset({"payment", "installment", "waiver"})
 _NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
 
 
+def _short(text: str, clause: tuple[int, int]) -> bool:
+    """A comment short enough to be about the act before it (能做到吗), not a question of its own."""
+    return len(text[clause[0]:clause[1]].strip(" ，,。.？?！!~～")) <= _SHORT_COMMENT
+
+
+_SHORT_COMMENT = 6
+
+
 def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -> bool:
     """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?
 
@@ -255,7 +269,8 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
     rest = masked(text, clause, (act.start, act.end))
     if not ctx.answered:
         parts = [c for c in sent.clauses if clause[0] <= c[0] < clause[1]]
-        if any(is_question(text, c) and not is_tag_question(text, c) for c in parts):
+        if any(is_question(text, c) and not is_tag_question(text, c) and (c == clause_own or _short(text, c))
+               for c in parts):
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
@@ -263,6 +278,8 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True
     if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
         return True
+    if act.kind == "other" and R.NEGATION.search(text, act.start, act.end):
+        return True  # 材料我不会再给你们发了: no `other` promise is made in the negative
     if R.GENERAL.search(own) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
                                   and not R.PERSON.search(text, sent.start, sent.end)):
         return True
@@ -272,7 +289,8 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True
     granted = R.GRANTED.search(text, sent.start, max(act.end, clause_own[1])) and act.kind != "payment"
     done = R.DONE.search(text, clause_own[0], clause_own[1])
-    if done and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
+    said_past = any(d.past and clause_own[0] <= d.start < clause_own[1] for d in ctx.dates)
+    if done and not said_past and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
         return False
     return bool(done and not granted)
 
@@ -388,10 +406,16 @@ def _merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tup
 
 
 def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
-    """An `other` named only by a generic word (保证, 转给主管) yields to a concrete promise of its party."""
+    """An `other` that names no object (保证, 寄到您家里) yields to a concrete promise of its party.
+
+    结清凭证…纸质版的寄到您家里 is one settlement proof, delivered.
+    """
+    def generic(act: Act) -> bool:
+        return bool(R.GENERIC_OTHER.search(text, act.start, act.end)
+                    or not R.OTHER_OBJECT.search(text, act.start, act.end))
+
     concrete = {p.party for p, _ in found if p.kind != "other"}
-    return [p for p, act in found
-            if not (p.kind == "other" and p.party in concrete and R.GENERIC_OTHER.search(text, act.start, act.end))]
+    return [p for p, act in found if not (p.kind == "other" and p.party in concrete and generic(act))]
 
 
 def _promise(ctx: _Context, kind: str, party: str, sent: Sentence, condition: str | None,

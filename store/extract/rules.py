@@ -25,19 +25,22 @@ import re
 
 IC = re.IGNORECASE
 _G = r"[^，,。；;！!？?\n]{0,10}?"  # a gap inside one clause
+_GL = r"[^，,。；;！!？?\n]{0,14}?"  # a longer one: a document, then who sends it when (合同副本将于3个工作日内寄出)
 _N = r"[0-9一二两三四五六七八九十百几半]"
 # 还款 as the noun's first half (还款日, 还款计划, 还款卡) is no act of paying.
-_NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细)"
+_NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细|确认|证明|凭证)"
 
 FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
 CREDIT = r"(?:征信|人行|央行|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
 CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|打过来|打给|打电话|打来|发短信"
            r"|家访|打到|打去|打了)")
-DOCUMENT = (r"(?:协议|合同|还款计划书|计划书|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
+DOCUMENT = (r"(?:协议|合同|还款计划书|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
             r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|邮件|文书)")
+ACCOUNT_ACT = (r"(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|关掉|关了|停掉|开通|调整|改成|换成|改|换|撤销|撤回|撤了|撤"
+               r"|解绑|换绑|绑定|备注|标记|升级|上报|提交)")
 ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
-           r"|备注|标记|案件|工单|预约|app)")
+           r"|备注|标记|案件|工单|预约|授权|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
 REFUND = re.compile(r"退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
@@ -93,14 +96,14 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", re.compile(
-        r"二次分期|个性化分期|分期|分(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)|拆(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"二次分期|个性化分期|分期(?!后的|以后的)|分(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)|拆(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
         r"|停息挂账|每期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款|还款方案|分期方案|分批"
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
     ("extension", re.compile(
         r"延期|延长|宽限(?!期(是|为|有|一般|只有|最多|最长))|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
         r"|推迟|往后(延|推|挪|顺)|顺延|延后|延到|推到|挪到|挂到|拖到|延至"
-        r"|(改|调|调整|变更)(到|至|为|成)(?=[^，,。\s]{0,3}?([0-9一二两三四五六七八九十下本这月明后]|月底|周|礼拜|星期))"
+        r"|(改|调|调整|变更)(到|至|为|成)(?=[^，,。\s]{0,3}?(" + _N + r"+(号|日|月|天)|下|本|这|月底|周|礼拜|星期|明|后))"
         r"|(还款日|账单日|到期日|期限|还款期|还款时间|日期)" + _G + r"(改|调|延|推|挪|变更|往后)"
         r"|再给(您|你)" + _G + r"(时间|几天|一周|一个月|天|个月|礼拜)"
         r"|\bextend\w*|\bextension\b|grace period|\bpostpon\w*|\bdefer\w*|more time|push\w* (it |this |that |the \w+ )?back"
@@ -118,17 +121,24 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|send|deposit|settle|clear)\w*\b", IC)),
     ("other", re.compile(
-        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|send|mail|email)" + _G + DOCUMENT +
-        r"|" + DOCUMENT + _G + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|给(您|你|我们|你们))"
-        r"|(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|开通|调整|改|换|撤|撤销|撤回|备注|标记|升级|上报|提交|转)"
-        + _G + ACCOUNT +
-        r"|" + ACCOUNT + _G + r"(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|开通|调整|改成|换成|撤|撤了)"
-        r"|(转给|转交|提交(给|到)|上报给|反馈给|报给|升级到|交给)" + _G + r"(上级|主管|领导|专员|经理|部门|后台|专人|组长)"
+        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)?(份|张)|send|mail|email)" + _G + DOCUMENT +
+        r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|出(?!问题|错|现|来了)|给(您|你|我们|你们))"
+        r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)|重新(发送|发|寄|开具|出具|开)|补发"
+        r"|" + ACCOUNT_ACT + _G + ACCOUNT +
+        r"|" + ACCOUNT + _G + ACCOUNT_ACT +
+        r"|(转给|转交|转到|提交(给|到)|上报给|反馈给|反映给|报给|升级到|升级给|交给)" + _G +
+        r"(上级|主管|领导|专员|经理|部门|后台|专人|组长|处理组|小组|团队|同事)"
         r"|\bescalat\w*|\bunfreez\w*|\breactivat\w*", IC)),
 ]
 
-# `other` acts that only say something will be done (保证, 转给主管): they yield to a concrete promise.
-GENERIC_OTHER = re.compile(r"承诺|保证|答应|转给|转交|提交(给|到)|上报给|反馈给|报给|升级到|交给|promise|guarantee|escalat", IC)
+# `other` acts that only say something will be done (保证, 答应): they yield to a concrete promise.
+GENERIC_OTHER = re.compile(r"承诺|保证|答应|promise|guarantee", IC)
+# What a concrete `other` act names: a document, something on the account, or whom it goes to.
+OTHER_OBJECT = re.compile(DOCUMENT + "|" + ACCOUNT + r"|上级|主管|领导|专员|经理|部门|组", IC)
+# Words after a date that make it name a thing (本月账单, 这个月的罚息): not when anything is due.
+DATE_MODIFIER = re.compile(r"的?(账单|" + FEE + r"|还款额|最低还款|工资|这期|那期|那笔|分期|流水|对账单)", IC)
+# A negation inside an `other` trigger (材料我不会再给你们发了, 账户这个没法改).
+NEGATION = re.compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
 
 # Lender-only acts: whoever says them, the lender is the one bound.
 LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
@@ -148,7 +158,7 @@ PAST_REPORT = re.compile(
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = re.compile(
-    r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(还|付|转|打|交|办|回|给)过(?!来|去)"
+    r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(发|寄|传)(过去|过来|出去)了|(还|付|转|打|交|办|回|给)过(?!来|去)"
     r"|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|\b(paid|sent)\b", IC)
 # Words that put an act with 了 in the future (就把欠款还了, 会给您免了).
 FUTURE = re.compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|今晚|下周|月底|will|'ll", IC)
@@ -173,12 +183,12 @@ NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还�
                                 r"|(再|继续)(逾期|拖)|(don't|do not|fail to|not) (pay|repay)", IC)
 # General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
 GENERAL = re.compile(
-    r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动"
+    r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
     r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|百分之|年化|利率是|产生(?!的)|计算"
     r"|照常|照计|照算|流程|规则|只能|\d\s?[%％]|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = re.compile(
-    r"不能|不可以|不可能|没办法|没有办法|没法|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
+    r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
     r"|没有权限|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
     r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着"
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
