@@ -458,8 +458,16 @@ def find_promises(
     spans = sentences(repaired)
     found = []
     for (s0, s1), dates, amounts in zip(spans, _by_span(ctx.dates, spans), _by_span(ctx.amounts, spans), strict=True):
-        found.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts), s0, s1))
+        said_by = _labelled(repaired, s0) or speaker
+        found.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts, speaker=said_by), s0, s1))
     return _drop_generic_others(_merge_restatements(found, repaired), repaired)
+
+
+def _labelled(text: str, start: int) -> str | None:
+    """The speaker a sentence is labelled with (客服：…, Borrower: …), if any."""
+    if R.LENDER_LABEL.match(text, start):
+        return "them"
+    return "me" if R.BORROWER_LABEL.match(text, start) else None
 
 
 def normalize(text: str) -> tuple[str, list[tuple[int, int, str]]]:

@@ -32,11 +32,13 @@ _NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力
 
 FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
-CREDIT = r"(?:征信|人行|央行|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
+CREDIT = r"(?:征信|人行|央行|\bTU\b|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
 CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|打过来|打给|打电话|打来|发短信"
            r"|家访|打到|打去|打了)")
 DOCUMENT = (r"(?:协议|合同|还款计划书|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
             r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|邮件|文书)")
+EN_DOCUMENT = (r"(confirmation|letter|statement|contract|agreement|receipt|document|copy|proof|schedule|plan"
+               r"|certificate|form|paperwork)")
 ACCOUNT_ACT = (r"(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|关掉|关了|停掉|开通|调整|改成|换成|改|换|撤销|撤回|撤了|撤"
                r"|解绑|换绑|绑定|备注|标记|升级|上报|提交)")
 ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
@@ -57,15 +59,17 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|paid[- ]in[- ]full (letter|certificate)|clearance (letter|certificate)|(payoff|closure) letter", IC)),
     ("credit_report", re.compile(
         r"不(会|再|用担心)?(被)?(给(您|你))?(上|上报|报送|报|影响|计入|进|留下?|记入|显示|体现|出现在|录入)"
-        r"(到|给|在)?(您的|你的)?(个人)?" + CREDIT +
+        r"(到|给|在|去)?(您的|你的)?(个人)?" + CREDIT +
         r"|" + CREDIT + _G + r"(不会|不受|不|没有)(有|受)?(任何)?(影响|上报|记录|显示|体现|逾期|问题|不良)"
         r"|" + CREDIT + _G + r"(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
         r"|(修复|消除|撤销|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
         r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|清除|更正|修复|改|不(会)?显示)"
         r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
         r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|不(会|再)?(往上|向上)报|不(会)?(给(您|你))?报上去|(?<![是报告])不报(?![告名销])"
+        r"|不(会|再)?(将|把)" + _G + r"(上报|报送|报|提交|上传)(到|给|至|去)?" + CREDIT +
         r"|(won't|will not|not|never)( be)? (report|reported|affect|hurt|damage|show|appear)\w*"
         r"( (it|this|that|anything|you|your account))?( to| on| in)?( the| your)? (credit|cib|bureau)"
+        r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( \w+){0,4} (from|on|in) (your|the) credit"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( your| the| this)? (credit|negative record"
         r"|late record|record)", IC)),
     ("stop_collection", re.compile(
@@ -81,7 +85,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(取消|撤回|撤销)" + _G + r"(上门|外访|委外|外包|催收|家访)|(停止|撤回|撤销)(委外|外包|第三方)?催收"
         r"|冻结" + _G + r"(催收|外呼)|(stop|cease|halt|suspend|pause)\w*( the| all| any)? (collection|calling|calls|contact\w*"
         r"|messag\w*|texts?)"
-        r"|no (more|further) (collection )?(calls|contact|visits)|(won't|will not|not|never) (call|contact|bother|visit"
+        r"|no (more|further) (collection )?(calls|contact|visits)|no one( \w+){0,4} will (call|contact|visit|bother|text)|(won't|will not|not|never) (call|contact|bother|visit"
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", re.compile(
@@ -92,6 +96,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|不(再)?(收取?|计收?|算|要)(您的|你的)?" + FEE +
         r"|(降低|降|下调|减少|减)" + _G + r"(利息|利率|息费|费用|罚息)"
         r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
+        r"|\bno (late fees?|penalt\w*|late charges?)"
         r"|\bwaiv\w*|\bforgiv\w*|write (it |this |that )?off|written off|\bdiscount\w*"
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
@@ -113,15 +118,16 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系|打(个|一个)?电话|打过来|打给|打回来|来电)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
-        r"|call (you |me )?back|get back to (you|me)|let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
+        r"|call (you |me )?back|get back to (you|me)|(?<!to )let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
         r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
-        r"|\b(pay|repay|transfer|wire|refund|send|deposit|settle|clear)\w*\b", IC)),
+        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*(?!( \w+){0,4} " + EN_DOCUMENT + r")\b", IC)),
     ("other", re.compile(
-        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)?(份|张)|send|mail|email)" + _G + DOCUMENT +
+        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)?(份|张))" + _G + DOCUMENT +
+        r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
         r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|出(?!问题|错|现|来了)|给(您|你|我们|你们))"
         r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)|重新(发送|发|寄|开具|出具|开)|补发"
         r"|" + ACCOUNT_ACT + _G + ACCOUNT +
@@ -150,7 +156,8 @@ QUESTION = re.compile(
 # A tag question after an offer (您看可以吗) leaves the offer standing.
 TAG_QUESTION = re.compile(
     r"^\s*(您|你)?(看)?(这样)?(可以|行|好|ok|okay|怎么样|如何|成|满意|同意)?(吗|吧|么|嘛|不行|不好|不可以|不)?\s*[?？]?\s*$"
-    r"|^\s*(您|你)看(这样)?(可以|行|好|怎么样|如何)?(吗|吧|不)?", IC)
+    r"|^\s*(您|你)看(这样)?(可以|行|好|怎么样|如何)?(吗|吧|不)?"
+    r"|^\s*(对|没错|是|好)(吧|吗|吖嘛|不对|嘛)\s*[?？]?\s*$|^\s*right\s*\?\s*$", IC)
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = re.compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
@@ -180,12 +187,12 @@ THREAT = re.compile(
 OTHERWISE = re.compile(r"否则|不然|要不然|otherwise|or else", IC)
 # A condition that the borrower does NOT pay: what follows is a threat (不还的话, 如果再逾期).
 NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过)"
-                                r"|(再|继续)(逾期|拖)|(don't|do not|fail to|not) (pay|repay)", IC)
+                                r"|(再|继续)(逾期|拖)|(don't|do not|doesn't|fail to|not) (\w+ )?(pay|repay|receive)", IC)
 # General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
 GENERAL = re.compile(
     r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
-    r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|百分之|年化|利率是|产生(?!的)|计算"
-    r"|照常|照计|照算|流程|规则|只能|\d\s?[%％]|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
+    r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|年化|利率是|产生(?!的)|计算"
+    r"|照常|照计|照算|流程|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = re.compile(
     r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
@@ -204,7 +211,7 @@ _IN_CLAUSE = r"(?:[^，,。；;！!？?\s]|(?<=[0-9]),(?=[0-9]{3}))"
 # The borrower restating what the other side agreed to (你刚才也答应了, 说好了): not a request.
 RESTATED = re.compile(r"(你们|你|您)(刚才)?说的|答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
 # A clause that only names the sum or the day of the clause before it (也就是7500, 比如说三千吧).
-APPOSITIVE = re.compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|大约|约|that is|i\.e\.)", IC)
+APPOSITIVE = re.compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|大约|约|最少|至少|起码|that is|i\.e\.)", IC)
 CONDITION = re.compile(
     r"(如果|假如|要是|只要|倘若|若是|若|如|万一|前提是|条件是|只有|一旦|等(到)?(您|你)|待(您|你)?|等您|等款)"
     r"(?:" + _IN_CLAUSE + r"*?的话|" + _IN_CLAUSE + r"*)"
@@ -219,6 +226,9 @@ CLAUSE_SEP = re.compile(r"[，、：:]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
 TOPIC_SHIFT = re.compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )", IC)
+# A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
+LENDER_LABEL = re.compile(r"\s*(客服|坐席|催收员?|工作人员|专员|银行|agent|collector|bank|lender|cs)\s*[:：]", IC)
+BORROWER_LABEL = re.compile(r"\s*(客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)
 # A new subject inside a run-on clause (行我给您申请延期下个月15号之前您要把这期还上) starts a clause.
 SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通知联系如若果要只是等待说跟还付转打欠退交发寄问])(我们|我|您|你们|你)(?!的|们的|这边的)")
 
