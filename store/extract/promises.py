@@ -303,6 +303,8 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[tuple[Promise, A
     out: dict[tuple, tuple[Promise, Act]] = {}
     for act in acts:
         condition = sent.condition_of(act.start, act.end)
+        if condition is not None and act.kind != "payment" and _topic_only(ctx.text, condition, act):
+            condition = None  # 结清证明的话…: a topic, not a condition
         clause = sent.clause_of(_anchor(act))
         if condition is not None:
             promise = _condition_payment(ctx, sent, acts, act, clause, condition)
@@ -332,7 +334,7 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
         return None
     date, amount, own = _values(ctx, sent, acts, act, clause, None)
     if act.kind == "payment" and not act.refund:
-        firm = R.FIRM.search(ctx.text, clause[0], act.start) is not None
+        firm = R.FIRM.search(ctx.text, sent.start, act.start) is not None
         if not (own or firm):  # a payment needs its own sum or date: 还款 alone is no commitment
             return None
         if _plan_in(acts, act, clause):  # 每期还1,040元 is the plan's sum; 可以延到月底再还 the extension's
@@ -341,6 +343,12 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
     if party is None:
         return None
     return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
+
+
+def _topic_only(text: str, condition: tuple[int, int], act: Act) -> bool:
+    """Does the condition only name the act's object as a topic (您这个结清证明的话)?"""
+    before, after = text[condition[0]:act.start], text[act.end:condition[1]]
+    return bool(R.TOPIC_ONLY.fullmatch(before.lstrip("如果要是假如若") or "") and R.TOPIC_ONLY.fullmatch(after))
 
 
 def _plan_in(acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:

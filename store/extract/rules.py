@@ -61,7 +61,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"不(会|再|用担心)?(被)?(给(您|你))?(上|上报|报送|报|影响|计入|进|留下?|记入|显示|体现|出现在|录入)"
         r"(到|给|在|去)?(您的|你的)?(个人)?" + CREDIT +
         r"|" + CREDIT + _G + r"(不会|不受|不|没有)(有|受)?(任何)?(影响|上报|记录|显示|体现|逾期|问题|不良)"
-        r"|" + CREDIT + _G + r"(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
+        r"|" + CREDIT + r"[^，,。；;！!？?\n]{0,16}?(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
+        r"|(提交|申请|发起|提出)(征信)?异议"
         r"|(修复|消除|撤销|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
         r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|清除|更正|修复|改|不(会)?显示)"
         r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
@@ -92,7 +93,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"减免(?!结果|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(再)?还(了)?(?![款钱上清])|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
         r"|减(一半|半|掉|些|点|了|去)|减少|少收|少算|少要|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
-        r"|就算了|清零|不再收)"
+        r"|就算了|清零|不再收|取消|去掉|拿掉)"
         r"|不(再)?(收取?|计收?|算|要)(您的|你的)?" + FEE +
         r"|(降低|降|下调|减少|减)" + _G + r"(利息|利率|息费|费用|罚息)"
         r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
@@ -123,7 +124,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("payment", re.compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
         r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
-        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
+        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*(?!( \w+){0,4} " + EN_DOCUMENT + r")\b", IC)),
     ("other", re.compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)?(份|张))" + _G + DOCUMENT +
@@ -226,6 +227,8 @@ CLAUSE_SEP = re.compile(r"[，、：:]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
 TOPIC_SHIFT = re.compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )", IC)
+# What is left of a `…的话` condition around a noun trigger when it only names the topic (结清证明的话).
+TOPIC_ONLY = re.compile(r"\s*(您|你)?(的|这个|那个|这块|那块|这边|那边)?\s*(的话|呢)?\s*$")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
 LENDER_LABEL = re.compile(r"\s*(客服|坐席|催收员?|工作人员|专员|银行|agent|collector|bank|lender|cs)\s*[:：]", IC)
 BORROWER_LABEL = re.compile(r"\s*(客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)
@@ -237,11 +240,12 @@ SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通�
 # 的 after it (您的情况: a possessive, not the one acting).
 PERSON = re.compile(
     r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问)?"
-    r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统)(的)?"
+    r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统|专员|工作人员|同事|主管|经理)(的)?"
     r"|\b(for )?(we|i|you|they|us|me)\b", IC)
 BENEFICIARY = frozenset("帮给为替")
 FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", "me"}
-COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "系统", "they"}
+COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "系统", "专员", "工作人员", "同事", "主管", "经理",
+           "they"}
 # A firm word that makes a payment a commitment without a sum or a date (我保证这两天就还).
 FIRM = re.compile(r"保证|一定|肯定|承诺|绝对|promise|guarantee|definitely", IC)
 AFFIRMATIVE = re.compile(r"^\s*(可以|行|好的?|没问题|同意|嗯|对|是的|ok(ay)?|yes|sure|fine|alright)(?![a-z])", IC)
