@@ -73,8 +73,17 @@ def read_sentence(text: str, s0: int, s1: int, acts: list[Span], dates: list[Spa
         start = m.end()
     clauses.extend(_run_on(text, start, s1, acts, dates))
     clauses = _join_appositives(text, [c for c in clauses if text[c[0]:c[1]].strip()]) or [(s0, s1)]
-    conditions = [(m.start(), m.end()) for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
+    conditions = [_through_appositive(text, (m.start(), m.end()), clauses)
+                  for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
     return Sentence(s0, s1, tuple(clauses), tuple(conditions), tuple(acts), _threat_from(text, s0, s1, conditions))
+
+
+def _through_appositive(text: str, condition: Span, clauses: list[Span]) -> Span:
+    """A condition goes on through an appositive joined to its clause (如果您还上一半，也就是7500)."""
+    for a, b in clauses:
+        if a <= condition[0] < b and condition[1] < b and R.APPOSITIVE.match(text[condition[1]:b].lstrip("，,、 ")):
+            return (condition[0], b)
+    return condition
 
 
 def _join_appositives(text: str, clauses: list[Span]) -> list[Span]:

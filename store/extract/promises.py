@@ -207,6 +207,8 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         return date, amount, bool(date or amount)
     if act.kind not in _SUM_KINDS:
         amounts = []
+    if act.kind == "stop_collection":  # 这个月先不打电话, 停催七天: a period, not a deadline
+        dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
     date, amount = own_date, own_amount
@@ -219,8 +221,10 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
 
 
 def _modifier(text: str, date: DateMatch) -> bool:
-    """A date that names a thing, not a time (本月账单, 这个月的罚息), or a recurring day (每月25号)."""
-    return bool(R.DATE_MODIFIER.match(text, date.end)) or text[max(0, date.start - 1):date.start] == "每"
+    """A date that names a thing (本月账单), a recurring day (每月25号), or a span after 延 (延后七天)."""
+    before = text[max(0, date.start - 1):date.start]
+    return (bool(R.DATE_MODIFIER.match(text, date.end)) or before == "每"
+            or (text.startswith("后", date.start) and bool(R.EXTEND_BEFORE.search(before))))
 
 
 def _straddles(date: DateMatch, act: Act) -> bool:

@@ -45,7 +45,7 @@ ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款
            r"|备注|标记|案件|工单|预约|授权|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
-REFUND = re.compile(r"退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
+REFUND = re.compile(r"退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
 
 # Kinds and their triggers, in priority order.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -90,10 +90,10 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", re.compile(
-        r"减免(?!结果|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(再)?还(了)?(?![款钱上清])|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
+        r"减免(?!的?结果|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(再)?还(了)?(?![款钱上清])|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
         r"|减(一半|半|掉|些|点|了|去)|减少|少收|少算|少要|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
-        r"|就算了|清零|不再收|取消|去掉|拿掉)"
+        r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较)"
         r"|不(再)?(收取?|计收?|算|要)(您的|你的)?" + FEE +
         r"|(降低|降|下调|减少|减)" + _G + r"(利息|利率|息费|费用|罚息)"
         r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
@@ -102,8 +102,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", re.compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的)|分(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)|拆(成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
-        r"|停息挂账|每期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款|还款方案|分期方案|分批"
+        r"二次分期|个性化分期|分期(?!后的|以后的)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"|停息挂账|每期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
     ("extension", re.compile(
@@ -123,11 +123,11 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
-        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
+        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*(?!( \w+){0,4} " + EN_DOCUMENT + r")\b", IC)),
     ("other", re.compile(
-        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)?(份|张))" + _G + DOCUMENT +
+        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)(份|张)?)" + _G + DOCUMENT +
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
         r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|出(?!问题|错|现|来了)|给(您|你|我们|你们))"
         r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)|重新(发送|发|寄|开具|出具|开)|补发"
@@ -143,7 +143,7 @@ GENERIC_OTHER = re.compile(r"承诺|保证|答应|promise|guarantee", IC)
 # What a concrete `other` act names: a document, something on the account, or whom it goes to.
 OTHER_OBJECT = re.compile(DOCUMENT + "|" + ACCOUNT + r"|上级|主管|领导|专员|经理|部门|组", IC)
 # Words after a date that make it name a thing (本月账单, 这个月的罚息): not when anything is due.
-DATE_MODIFIER = re.compile(r"的?(账单|" + FEE + r"|还款额|最低还款|工资|这期|那期|那笔|分期|流水|对账单)", IC)
+DATE_MODIFIER = re.compile(r"的?(账单|" + FEE + r"|还款额|最低还款|这期|那期|那笔|分期|流水|对账单)", IC)
 # A negation inside an `other` trigger (材料我不会再给你们发了, 账户这个没法改).
 NEGATION = re.compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
 
@@ -227,6 +227,8 @@ CLAUSE_SEP = re.compile(r"[，、：:]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
 TOPIC_SHIFT = re.compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )", IC)
+# An extension verb whose 后 a date would take (延后七天, 往后推): the date is a duration, not a due.
+EXTEND_BEFORE = re.compile(r"[延推挪顺往]$")
 # What is left of a `…的话` condition around a noun trigger when it only names the topic (结清证明的话).
 TOPIC_ONLY = re.compile(r"\s*(您|你)?(的|这个|那个|这块|那块|这边|那边)?\s*(的话|呢)?\s*$")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
