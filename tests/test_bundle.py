@@ -60,7 +60,8 @@ def test_bundle_layout_and_originals_are_byte_identical(bundle):
         assert hashlib.sha256(original).hexdigest() == entry["sha256"] == ev["sha256"]
         assert entry["size"] == len(original)
         assert entry["recorded_at"] == ev["recorded_at"] and entry["recorded_at_source"] == ev["recorded_at_source"]
-        assert entry["source"] == ev["source"] and entry["sources"] == [ev["source"]]
+        # where it came from, without the user's folders: the file was taken from outside the inbox
+        assert entry["source"] == ev["original_name"] and entry["sources"] == [ev["original_name"]]
     sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
     assert f"  originals/{AUDIO_NAME}\n" in sums and "  report.pdf\n" in sums
 
