@@ -171,3 +171,15 @@ def test_verify_against_a_bundle(tmp_path: Path):
     not_a_bundle.write_bytes(b"not a zip")
     refused = run(home, "verify", "--against", str(not_a_bundle))
     assert refused.exit_code == 1 and "cannot be read as an evidence bundle" in refused.output
+
+
+def test_each_report_records_the_head_it_was_made_at(two, tmp_path: Path):
+    home, _, _ = two
+    before = list(home.db().query("SELECT COUNT(*) AS n, MAX(id) AS last FROM custody"))[0]
+    last_hash = home.db()["custody"].get(before["last"])["hash"]
+    result = run(home, "report", "--case", CASE, "--format", "json", "-o", str(tmp_path / "r.json"))
+    assert result.exit_code == 0, result.output
+    row = list(home.db().query("SELECT details FROM custody ORDER BY id DESC LIMIT 1"))[0]
+    assert json.loads(row["details"])["chain_head"] == {"rows": before["n"], "hash": last_hash}
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["cover"]["verify"]["head"] == {"rows": before["n"], "hash": last_hash}
