@@ -208,7 +208,7 @@ def verify(ctx: click.Context, bundles: tuple[str, ...], heads: tuple[str, ...],
 
     try:
         anchors = [Anchor(bundle_head(Path(b)), f"bundle {b}") for b in bundles]
-        anchors += [Anchor(ChainHead.parse(h), "--head") for h in heads]
+        anchors += [Anchor(ChainHead.parse(h), "given with --head") for h in heads]
     except (BundleError, CustodyError) as e:
         raise click.ClickException(str(e)) from e
     result = verify_home(get_home(ctx), anchors=anchors)
@@ -221,7 +221,7 @@ def verify(ctx: click.Context, bundles: tuple[str, ...], heads: tuple[str, ...],
         click.echo(f"ok: {result['checked']} file(s) match their SHA-256;"
                    " the custody chain is intact")
         for anchor in result["anchors"]:
-            click.echo(f"ok: the chain extends the head {anchor['rows']}:{anchor['hash']} of {anchor['origin']}")
+            click.echo(f"ok: the chain extends the head {anchor['rows']}:{anchor['hash']} ({anchor['origin']})")
     head = result["head"]
     click.echo(f"custody head: {head['rows']}:{head['hash']}")
     click.echo("keep this head elsewhere (e-mail it to yourself); `recorder verify --head ROWS:HASH`"

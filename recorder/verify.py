@@ -35,7 +35,7 @@ LOGGED_FACTS = {
 
 @dataclass(frozen=True)
 class Anchor:
-    """A head to check the chain against, and where it came from (a bundle's path, or "--head")."""
+    """A head to check the chain against, and where it came from ("bundle PATH", "given with --head")."""
 
     head: ChainHead
     origin: str
@@ -103,7 +103,7 @@ def _check_anchors(db, anchors: list[Anchor]) -> list[str]:
     for anchor in anchors:
         reason = extends(db, anchor.head)
         if reason:
-            problems.append(f"the custody chain does not extend the head {anchor.head} of {anchor.origin}: {reason}")
+            problems.append(f"the custody chain does not extend the head {anchor.head} ({anchor.origin}): {reason}")
     return problems
 
 

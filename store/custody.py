@@ -170,6 +170,6 @@ def extends(db: sqlite_utils.Database, head: ChainHead) -> str | None:
         return (f"the chain has {now} row(s), fewer than the {head.rows} it had at head {head}:"
                 " rows were deleted from its end")
     if row[0] != head.hash:
-        return (f"row number {head.rows} no longer has the hash {head.hash}:"
-                " the chain was cut back and written again from that point")
+        return (f"row number {head.rows} no longer has the hash {head.hash}: the chain was cut back and"
+                " written again from that point (or the head comes from another home)")
     return None

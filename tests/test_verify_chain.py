@@ -102,6 +102,7 @@ def test_a_deleted_evidence_row_and_vault_file_are_named_from_the_ingest_row(two
     ("original_name", "改过的名字.txt"),
     ("recorded_at_source", "user"),
     ("size", 1),
+    ("source", "/elsewhere/聊天记录_20240816_090000.txt"),
 ])
 def test_an_edited_fact_of_the_evidence_row_is_named(two, column: str, value):
     home, first, second = two
@@ -146,7 +147,7 @@ def test_a_kept_head_passes_while_the_chain_grows(two):
     assert run(home, "purpose", str(first), "证明对方承诺减免违约金").exit_code == 0
     ok = run(home, "verify", "--head", kept)
     assert ok.exit_code == 0, ok.output
-    assert f"the chain extends the head {kept} of --head" in ok.output
+    assert f"the chain extends the head {kept} (given with --head)" in ok.output
 
 
 def test_verify_against_a_bundle(tmp_path: Path):
