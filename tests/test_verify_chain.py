@@ -102,7 +102,7 @@ def test_a_deleted_evidence_row_and_vault_file_are_named_from_the_ingest_row(two
     ("original_name", "改过的名字.txt"),
     ("recorded_at_source", "user"),
     ("size", 1),
-    ("source", "/elsewhere/聊天记录_20240816_090000.txt"),
+    ("source", "/elsewhere/别的文件.txt"),  # outside the inbox only the name is logged
 ])
 def test_an_edited_fact_of_the_evidence_row_is_named(two, column: str, value):
     home, first, second = two
