@@ -202,12 +202,12 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
     if condition is not None:
         if clause[0] <= condition[0] < clause[1]:  # 您这周六之前要是能凑够四千九: the clause's own words
             condition = (clause[0], condition[1])
-        date = next((d for d in dates if inside(d, condition)), None)
-        amount = next((a for a in amounts if inside(a, condition)), None)
+        date = next((d for d in dates if inside(d, condition) and d.end <= condition[1]), None)
+        amount = next((a for a in amounts if inside(a, condition) and a.end <= condition[1]), None)
         return date, amount, bool(date or amount)
     if act.kind not in _SUM_KINDS:
         amounts = []
-    if act.kind == "stop_collection":  # 这个月先不打电话, 停催七天: a period, not a deadline
+    if act.kind in ("stop_collection", "waiver"):  # 这个月先不打电话, 这个月先免收: a period, not a deadline
         dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
@@ -289,6 +289,8 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True
     if R.PAST_REPORT.search(text, sent.start, act.start):
         return True
+    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text, clause_own[0], act.start):
+        return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True
     granted = R.GRANTED.search(text, sent.start, max(act.end, clause_own[1])) and act.kind != "payment"
@@ -389,11 +391,13 @@ def _merge_plans(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
 
 
 def _objects(text: str, act: Act) -> frozenset[str]:
-    """The fees an act names (罚息, 违约金): two waivers of different fees are two promises."""
-    return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, act.start, act.end))
+    """The fees an act's clause names up to the act (利息部分打九折): two waivers of different fees are two."""
+    start = max(text.rfind(c, 0, act.start) for c in _CLAUSE_STOPS) + 1
+    return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, start, act.end))
 
 
 _FEE_WORD = re.compile(R.FEE, re.IGNORECASE)
+_CLAUSE_STOPS = "，,。；;！!？?\n "
 
 
 def _covered(p: Promise, q: Promise) -> bool:
@@ -414,7 +418,26 @@ def _merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tup
         return (q.kind == p.kind and q.party == p.party and _covered(p, q)
                 and _objects(text, p_act) <= _objects(text, q_act))
 
-    return [(p, act) for p, act in found if not any(restates(p, act, q, q_act) for q, q_act in found)]
+    kept = [(p, act) for p, act in found if not any(restates(p, act, q, q_act) for q, q_act in found)]
+    return _join_halves(kept)
+
+
+def _join_halves(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """A payment said in two halves, its day then its sum (明天去还款，先缴五千), is one payment.
+
+    Only when the text holds exactly one payment of the party with a day and no sum and one with a
+    sum and no day: two sums or two days are two payments (周三先还一千，周末再还两千).
+    """
+    for party in PARTIES:
+        payments = [(i, p) for i, (p, act) in enumerate(found)
+                    if p.kind == "payment" and p.party == party and not act.refund]
+        dated = [(i, p) for i, p in payments if p.due is not None and p.amount is None]
+        summed = [(i, p) for i, p in payments if p.amount is not None and p.due is None]
+        if len(payments) == 2 and len(dated) == 1 and len(summed) == 1:
+            (i, d), (j, a) = dated[0], summed[0]
+            found[j] = (replace(a, due=d.due, due_grain=d.due_grain), found[j][1])
+            found = found[:i] + found[i + 1:]
+    return found
 
 
 def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:

@@ -36,7 +36,7 @@ CREDIT = r"(?:征信|人行|央行|\bTU\b|信用记录|逾期记录|不良记录
 CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|打过来|打给|打电话|打来|发短信"
            r"|家访|打到|打去|打了)")
 DOCUMENT = (r"(?:协议|合同|还款计划书|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
-            r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|邮件|文书)")
+            r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|文书)")
 EN_DOCUMENT = (r"(confirmation|letter|statement|contract|agreement|receipt|document|copy|proof|schedule|plan"
                r"|certificate|form|paperwork)")
 ACCOUNT_ACT = (r"(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|关掉|关了|停掉|开通|调整|改成|换成|改|换|撤销|撤回|撤了|撤"
@@ -91,7 +91,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", re.compile(
         r"减免(?!的?结果|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(再)?还(了)?(?![款钱上清])|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
-        r"|减(一半|半|掉|些|点|了|去)|减少|少收|少算|少要|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
+        r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要)|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较)"
         r"|不(再)?(收取?|计收?|算|要)(您的|你的)?" + FEE +
@@ -123,7 +123,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
-        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
+        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*(?!( \w+){0,4} " + EN_DOCUMENT + r")\b", IC)),
     ("other", re.compile(
@@ -141,7 +141,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # `other` acts that only say something will be done (保证, 答应): they yield to a concrete promise.
 GENERIC_OTHER = re.compile(r"承诺|保证|答应|promise|guarantee", IC)
 # What a concrete `other` act names: a document, something on the account, or whom it goes to.
-OTHER_OBJECT = re.compile(DOCUMENT + "|" + ACCOUNT + r"|上级|主管|领导|专员|经理|部门|组", IC)
+OTHER_OBJECT = re.compile(DOCUMENT + "|" + EN_DOCUMENT + "|" + ACCOUNT + r"|上级|主管|领导|专员|经理|部门|组", IC)
 # Words after a date that make it name a thing (本月账单, 这个月的罚息): not when anything is due.
 DATE_MODIFIER = re.compile(r"的?(账单|" + FEE + r"|还款额|最低还款|这期|那期|那笔|分期|流水|对账单)", IC)
 # A negation inside an `other` trigger (材料我不会再给你们发了, 账户这个没法改).
@@ -164,6 +164,8 @@ PAST_REPORT = re.compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
     r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(?<![核批理请的询])结果(到现在)?"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
+# The other side's request, reported (您要求停止催收的部分…): not a promise of the one who reports it.
+REPORTED_REQUEST = re.compile(r"(您|你)(们)?(要求|申请|提出|反映|提到|说)的")
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = re.compile(
     r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(发|寄|传)(过去|过来|出去)了|(还|付|转|打|交|办|回|给)过(?!来|去)"
@@ -187,7 +189,7 @@ THREAT = re.compile(
 # Everything after these is the consequence of not paying: a threat.
 OTHERWISE = re.compile(r"否则|不然|要不然|otherwise|or else", IC)
 # A condition that the borrower does NOT pay: what follows is a threat (不还的话, 如果再逾期).
-NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过)"
+NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过数)"
                                 r"|(再|继续)(逾期|拖)|(don't|do not|doesn't|fail to|not) (\w+ )?(pay|repay|receive)", IC)
 # General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
 GENERAL = re.compile(
