@@ -317,7 +317,8 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[tuple[Promise, A
         else:
             promise = _clause_promise(ctx, sent, acts, act, clause)
         if promise is not None:
-            key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None)
+            key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None,
+                   _objects(ctx.text, act))
             out.setdefault(key, (promise, act))
     return _merge_plans(list(out.values()))
 
@@ -414,11 +415,18 @@ def _merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tup
     it names a fee the other does not (减掉三百的违约金，利息打八折 are two waivers); two payments
     with different sums or days both stay.
     """
-    def restates(p: Promise, p_act: Act, q: Promise, q_act: Act) -> bool:
-        return (q.kind == p.kind and q.party == p.party and _covered(p, q)
-                and _objects(text, p_act) <= _objects(text, q_act))
+    def restates(i: int, j: int) -> bool:
+        """Is found[i] a restatement of found[j]?"""
+        (p, p_act), (q, q_act) = found[i], found[j]
+        if i == j or q.kind != p.kind or q.party != p.party:
+            return False
+        p_objects, q_objects = _objects(text, p_act), _objects(text, q_act)
+        if _covered(p, q):
+            return p_objects <= q_objects
+        same = (p.amount, p.due) == (q.amount, q.due)  # the same act said twice: keep the one naming more
+        return same and (p_objects < q_objects or (p_objects == q_objects and j < i))
 
-    kept = [(p, act) for p, act in found if not any(restates(p, act, q, q_act) for q, q_act in found)]
+    kept = [found[i] for i in range(len(found)) if not any(restates(i, j) for j in range(len(found)))]
     return _join_halves(kept)
 
 

@@ -25,6 +25,7 @@ import re
 
 IC = re.IGNORECASE
 _G = r"[^，,。；;！!？?\n]{0,10}?"  # a gap inside one clause
+_GS = r"[^，,。；;！!？?\s]{0,10}?"  # a gap inside one phrase (no pause)
 _GL = r"[^，,。；;！!？?\n]{0,14}?"  # a longer one: a document, then who sends it when (合同副本将于3个工作日内寄出)
 _N = r"[0-9一二两三四五六七八九十百几半]"
 # 还款 as the noun's first half (还款日, 还款计划, 还款卡) is no act of paying.
@@ -52,7 +53,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("payment", REFUND),
     ("settlement_proof", re.compile(
         r"结清证明|结清凭证|结清确认|结清函|结清(的)?(证明|凭证|材料|函)|无欠款证明|清偿证明|还清证明"
-        r"|(结清|还清|清偿|还款完毕|还完|无欠款|已结清|还款结清)" + _G + r"(证明|凭证|确认函|函件|证书)"
+        r"|(结清|还清|清偿|还款完毕|还完|无欠款|已结清|还款结清)" + _GS + r"(证明|凭证|确认函|函件|证书)"
         r"|(开|出具|出|寄|发|给)(具|一张|张|一份|份)?" + _G + r"(结清|清偿|还清)" + _G + r"(证明|函|凭证)"
         r"|settlement (certificate|letter|proof|confirmation)"
         r"|(proof|certificate|letter|confirmation) of (settlement|payment|payoff|full payment)"
@@ -78,7 +79,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|暂停" + _G + r"(催收|催款|外访|发送|外呼|上门|联系|致电|电话)"
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
         r"|(不|别|不会|不要)(会)?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
-        r"|不会(有人|再有人)" + _G + r"(打|去|上门|联系|来|催)"
+        r"|不会(再)?有" + _G + r"(打|去|上门|联系|来|催)"
         r"|(先|就|都|也|暂时)?不(会)?(再)?(给|跟|向)(您|你|我)(们)?(打电话|打|发短信|联系|致电)"
         r"|(让|叫|安排)" + _G + r"(别|不要|不用)(再)?(去|来|打|联系|上门)|不(会)?(再)?(安排|派)(人|同事)?" + _G + r"(上门|外访|家访)"
         r"|不(会)?(往|去|到|给|联系|打扰|骚扰)(您的|你的)?" + _G + r"(家人|亲友|朋友|紧急联系人|单位|公司|同事|通讯录|家里)"
@@ -95,7 +96,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较)"
         r"|不(再)?(收取?|计收?|算|要)(您的|你的)?" + FEE +
-        r"|(降低|降|下调|减少|减)" + _G + r"(利息|利率|息费|费用|罚息)"
+        r"|(降低|降|下调|减少|减)" + _G + r"(" + FEE + r"|利率)"
         r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
         r"|\bno (late fees?|penalt\w*|late charges?)"
         r"|\bwaiv\w*|\bforgiv\w*|write (it |this |that )?off|written off|\bdiscount\w*"
@@ -115,7 +116,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|\bextend\w*|\bextension\b|grace period|\bpostpon\w*|\bdefer\w*|more time|push\w* (it |this |that |the \w+ )?back"
         r"|give you until|move\w* (the )?(due date|payment date)", IC)),
     ("callback", re.compile(
-        r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话"
+        r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话|回(个|一个)(话|信|消息)"
         r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系|打(个|一个)?电话|打过来|打给|打回来|来电)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
@@ -123,7 +124,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", re.compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
-        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账)))"
+        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*(?!( \w+){0,4} " + EN_DOCUMENT + r")\b", IC)),
     ("other", re.compile(
@@ -198,7 +199,7 @@ GENERAL = re.compile(
     r"|照常|照计|照算|流程|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = re.compile(
-    r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
+    r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|不(出|开|寄)(?![现来去心])|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
     r"|没有权限|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
     r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着"
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
