@@ -99,7 +99,7 @@ CASES = [
     ("We apologise; collection calls will stop from today.", "them",
      [("them", "stop_collection", None, "2024-08-15")]),
     ("You need to pay at least 500 yuan before the 20th.", "them", [("me", "payment", 500, "2024-08-20")]),
-    ("违约金全免，利息打八折", "them", [("them", "waiver", None, None)]),
+    ("违约金全免，利息打八折", "them", [("them", "waiver", None, None), ("them", "waiver", None, None)]),  # two fees, two waivers
     # a benefit the lender says it has granted stands as its promise (the fee must not come back)
     ("已经为您减免了违约金", "them", [("them", "waiver", None, None)]),
     # one clause each: two payments, each with its own sum and day
