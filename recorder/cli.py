@@ -183,7 +183,7 @@ def show(ctx: click.Context, evidence_id: int, as_json: bool) -> None:
             click.echo(f"{key:>18}: {ev[key]}")
     for seg in data["segments"]:
         where = f"{seg['start']:7.1f}s" if seg["start"] is not None else (seg["at"] or "")
-        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['text']}")
+        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['display']}")
     for flag in data["flags"]:
         click.echo(f"flag {flag['kind']}: {flag['detail']}")
 

@@ -69,7 +69,9 @@ def show_evidence(db: sqlite_utils.Database, evidence_id: int) -> dict[str, Any]
     segments = [
         {"start": s["start"], "end": s["end"], "text": s["text"], "text_norm": s["text_norm"],
          "party": s["party"], "speaker": s["speaker"], "at": s["at"], "position": s["position"],
-         "flags": s["flags"], "meta": s["meta"]}
+         "flags": s["flags"], "meta": s["meta"],
+         "display": s["display"] if s["display"] is not None else s["text"],
+         "repairs": [{"start": a, "end": b, "word": w, "heard": h} for a, b, w, h in s["repairs"]]}
         for s in load_segments(db, evidence_id)
     ]
     flags = list(db.query("SELECT kind, detail, start, end FROM flags WHERE evidence_id = ? ORDER BY id", [evidence_id]))
