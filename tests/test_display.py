@@ -139,3 +139,152 @@ def test_a_bad_display_setting_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('display = "traditional"\n', encoding="utf-8")
     with pytest.raises(HomeError, match="zh-Hans, zh-Hant"):
         Home.locate(tmp_path)
+
+
+# --- transcripts to take away -------------------------------------------------------------------
+
+SRT_CUE = re.compile(r"(\d+)\n(\d\d:\d\d:\d\d,\d{3}) --> (\d\d:\d\d:\d\d,\d{3})\n([^\n]+)\n")
+VTT_CUE = re.compile(r"(\d\d:\d\d:\d\d\.\d{3}) --> (\d\d:\d\d:\d\d\.\d{3})\n<v ([^>&<]+)>([^\n]+)\n")
+
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.replace(",", ".").split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+@pytest.mark.slow
+def test_srt_follows_subrip(called) -> None:
+    home, call, _ = called
+    segs = load_segments(home.db(), call)
+    srt = run(home, "show", str(call), "--format", "srt")
+    cues = SRT_CUE.findall(srt)
+    assert "\n\n".join(c.rstrip("\n") for c in srt.split("\n\n")) == srt.rstrip("\n")  # blank-line separated
+    assert len(cues) == len(segs) == len(srt.strip().split("\n\n"))
+    assert [int(c[0]) for c in cues] == list(range(1, len(segs) + 1))
+    for (_, start, end, text), seg in zip(cues, segs, strict=True):
+        assert abs(_seconds(start) - seg["start"]) < 0.001 and _seconds(end) >= _seconds(start)
+        assert text.endswith(seg["display"]) and re.match(r"^(我|对方|未知)：", text)
+
+
+@pytest.mark.slow
+def test_vtt_follows_webvtt(called) -> None:
+    home, call, _ = called
+    vtt = run(home, "show", str(call), "--format", "vtt")
+    assert vtt.startswith("WEBVTT\n\nNOTE ")
+    blocks = vtt.rstrip("\n").split("\n\n")
+    cues = [VTT_CUE.fullmatch(b + "\n") for b in blocks[2:]]
+    assert all(cues) and len(cues) == len(load_segments(home.db(), call))
+    assert "-->" not in "".join(c.group(4) for c in cues)
+
+
+def test_vtt_escapes_markup_and_srt_refuses_written_evidence() -> None:
+    from transcribe.formats import FormatError, Line, Transcript, render
+
+    t = Transcript(1, "call.m4a", "ab" * 32, None, "zh", "test",
+                   [Line("A <b> & 1 --> 2", 0.0, 1.5, party="them", speaker="客服<1>")])
+    assert "<v 对方（客服&lt;1&gt;）>A &lt;b&gt; &amp; 1 --&gt; 2" in render(t, "vtt")
+    chat = Transcript(2, "chat.txt", "cd" * 32, None, None, "chatlog",
+                      [Line("好的", at="2024-08-15T10:15:00+08:00", party="me")])
+    assert render(chat, "txt") == "[2024-08-15 10:15:00] 我：好的\n"
+    assert render(chat, "txt", "en") == "[2024-08-15 10:15:00] me: 好的\n"
+    with pytest.raises(FormatError, match="txt"):
+        render(chat, "srt")
+
+
+@pytest.mark.slow
+def test_txt_and_json_carry_speaker_time_and_both_forms(called) -> None:
+    home, call, mono = called
+    for line in run(home, "show", str(mono), "--format", "txt").splitlines():
+        assert re.match(r"^\[\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}\] (我|对方|未知)：\S", line), line
+    data = json.loads(run(home, "show", str(call), "--format", "json"))
+    assert data["sha256"] and data["file"] == SAMPLE_CALL.name and data["language"] == "zh"
+    seg = next(s for s in data["segments"] if s["repairs"])
+    assert {"id", "start", "end", "text", "raw", "party", "speaker", "label"} <= set(seg)
+    assert seg["text"] != seg["raw"] and TRADITIONAL.search(seg["raw"])
+    assert data["text"] == "".join(s["text"] for s in data["segments"])
+
+
+@pytest.mark.slow
+def test_chromium_reads_every_vtt_cue(called, tmp_path: Path) -> None:
+    """The browser's own WebVTT parser (the format's reference user) reads every cue and voice."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed (scripts/setup.sh installs it)")
+    home, call, _ = called
+    vtt = run(home, "show", str(call), "--format", "vtt")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.set_content("<video></video>")
+        cues = page.evaluate("""async (text) => {
+            const video = document.querySelector('video');
+            const track = document.createElement('track');
+            track.src = URL.createObjectURL(new Blob([text], {type: 'text/vtt'}));
+            track.default = true;
+            video.appendChild(track);
+            track.track.mode = 'hidden';
+            await new Promise((ok, bad) => { track.onload = ok; track.onerror = () => bad('track error'); });
+            return Array.from(track.track.cues, c => [c.startTime, c.endTime, c.getCueAsHTML().textContent]);
+        }""", vtt)
+        browser.close()
+    segs = load_segments(home.db(), call)
+    assert len(cues) == len(segs)
+    for (start, _, text), seg in zip(cues, segs, strict=True):
+        assert abs(start - seg["start"]) < 0.001 and text == seg["display"]
+
+
+# --- upgrading a database made before display text -----------------------------------------------
+
+
+def test_upgrade_fills_display_and_keeps_the_users_edits(tmp_path: Path, monkeypatch) -> None:
+    """A database from before m020: the promise keeps its id and edit through the upgrade and the
+    next extraction, and its quote moves to the display text."""
+    import hashlib
+    from datetime import datetime
+
+    from store import migrations
+    from store.db import open_db
+    from store.extract import extract_segments
+    from store.extract_job import extract_evidence
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m.__name__ < "m020"])
+    old = open_db(path)
+    raw = ["您好，這裡是網商銀行客服。", "我們可以幫您見面違約金，三個工作日內停止催收。"]
+    old["evidence"].insert({"id": 1, "sha256": "0" * 64, "kind": "audio", "original_name": "call.mp3",
+                            "case_name": "网商贷", "recorded_at": "2024-08-18T10:30:00+08:00", "state": "done"})
+    for i, text in enumerate(raw):
+        old["segments"].insert({"evidence_id": 1, "idx": i, "start": i * 5.0, "end": i * 5.0 + 4,
+                                "text": text, "text_norm": to_simplified(text), "party": "them"})
+    segs = list(old.query("SELECT * FROM segments ORDER BY idx"))
+    found = extract_segments(segs, [datetime.fromisoformat("2024-08-18T10:30:00+08:00")] * len(segs))
+    waiver = next(f for f in found if f.promise.kind == "waiver")
+    old_key = f"1:waiver:them:{hashlib.sha256(waiver.promise.text.encode()).hexdigest()[:16]}"
+    pid = old["promises"].insert({"evidence_id": 1, "segment_id": segs[1]["id"], "segment_idx": 1,
+                                  "party": "them", "kind": "waiver", "text": waiver.promise.text,
+                                  "segment_text": raw[1], "key": old_key, "status": "open"}).last_pk
+    old["promise_edits"].insert({"promise_id": pid, "at": "2024-08-19", "field": "status", "value": "kept"})
+    old.conn.close()
+    monkeypatch.undo()
+
+    db = open_db(path)
+    assert [s["display"] for s in load_segments(db, 1)] == [
+        "您好，这里是网商银行客服。", "我们可以帮您减免违约金，三个工作日内停止催收。"]
+    with db.conn:
+        extract_evidence(db, 1)
+    row = db["promises"].get(pid)
+    assert "减免违约金" in row["text"] and row["segment_text"] == "我们可以帮您减免违约金，三个工作日内停止催收。"
+    assert db.conn.execute("SELECT COUNT(*) FROM promises WHERE kind = 'waiver'").fetchone()[0] == 1
+    assert row["status"] == "open" and db["promise_edits"].count == 1
+    from store.search import search
+
+    assert [r["segment_id"] for r in search(db, "减免")] == [r["segment_id"] for r in search(db, "见面")]
+
+
+@pytest.mark.slow
+def test_the_report_reads_the_display_text(called, tmp_path: Path) -> None:
+    home, _, _ = called
+    out = tmp_path / "report.json"
+    run(home, "report", "--case", "网商贷", "--format", "json", "-o", str(out))
+    report = out.read_text(encoding="utf-8")
+    assert "减免违约金" in report and "見面違約金" not in report and "網商銀行" not in report
