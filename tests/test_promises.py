@@ -48,7 +48,7 @@ CASES = [
      [("them", "extension", None, None), ("me", "payment", None, "2024-09-15")]),  # the date is the payment's clause
     ("如果您今天能还三千的话我可以帮您申请减免剩下的利息", "them",
      [("me", "payment", 3000, "2024-08-15"), ("them", "waiver", None, None)]),
-    ("我们会把您的情况反馈给上级到时候再通知您", "them", [("them", "callback", None, None)]),
+    ("我们会把您的情况反馈给上级到时候再通知您", "them", [("them", "other", None, None), ("them", "callback", None, None)]),
     ("我跟您说您20号前先还两千", "them", [("me", "payment", 2000, "2024-08-20")]),
     ("我们给您办理停息挂账之后每个月还五百", "them", [("them", "installment", 500, None)]),
     ("您放心我们这边不会再给您打电话了", "them", [("them", "stop_collection", None, None)]),

@@ -23,8 +23,9 @@ Design decisions:
   of it (申请见面违约金 → 申请减免违约金; 明天见面 stays).
 - c and s are not folded together: that would repair 随收 → 催收 but also 听说 → 停催, and a
   commitment word that nobody said is worse in evidence than a homophone left as heard.
-- Pinyin is looked up per character (cached): domain words contain no character whose reading
-  depends on its neighbours, and per-character lookup keeps positions aligned.
+- Pinyin is looked up per character (cached), which keeps positions aligned. A character is read
+  as usual and also as it reads inside a domain word (还 is huan in 还款, `READINGS`), because
+  speech recognition writes either; numerals have no reading (九千 is a sum, never 结清).
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
+from pypinyin.contrib.tone_convert import to_finals, to_initials
 
-from transcribe.vocabulary import CONTEXT_WORDS, LOOSE_WORDS, REAL_WORDS, SOUNDALIKE_WORDS
+from transcribe.vocabulary import (CONTEXT_WORDS, LOOSE_WORDS, NUMERALS, READINGS, REAL_WORDS,
+                                   SOUNDALIKE_WORDS)
 
 DOMAIN_WORDS = SOUNDALIKE_WORDS  # the name the promise rules have always used
 HOMOPHONES_FILE = Path(__file__).with_name("data") / "homophones.txt"
@@ -59,13 +62,8 @@ def _is_han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
-@lru_cache(maxsize=8192)
-def _keys(char: str) -> tuple[str, str] | None:
-    """(close key, loose key) of one Chinese character, None for anything else."""
-    if not _is_han(char):
-        return None
-    initial = lazy_pinyin(char, style=Style.INITIALS, strict=False)[0]
-    final = lazy_pinyin(char, style=Style.FINALS, strict=False)[0]
+def _fold_keys(initial: str, final: str) -> tuple[str, str]:
+    """(close key, loose key) of one reading."""
     initial = _INITIAL_FOLD.get(initial, initial)
     final = _FINAL_FOLD.get(final, final)
     # The loose key keeps only the first vowel, and only for finals of two letters or more, so
@@ -74,15 +72,48 @@ def _keys(char: str) -> tuple[str, str] | None:
     return initial + "|" + final, loose
 
 
+def _reading_keys(syllable: str) -> tuple[str, str]:
+    return _fold_keys(to_initials(syllable, strict=False), to_finals(syllable, strict=False))
+
+
+def _word_keys(word: str) -> list[tuple[str, str]]:
+    """The keys of a domain word in the reading it is meant in."""
+    return [_reading_keys(r) for r in READINGS.get(word) or lazy_pinyin(word, strict=False)]
+
+
+@lru_cache(maxsize=1)
+def _domain_readings() -> dict[str, set[tuple[str, str]]]:
+    """The readings characters have inside domain words (还 is huan in 还款)."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for word in READINGS:
+        for char, keys in zip(word, _word_keys(word), strict=True):
+            out.setdefault(char, set()).add(keys)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _keys(char: str) -> tuple[tuple[str, str], ...] | None:
+    """The (close key, loose key) readings of one Chinese character, None for anything else.
+
+    A character is read as usual, and also as it reads inside a domain word, because speech
+    recognition writes either (还宽 for 还款 is huan kuan, though 还 alone reads hai). Numerals
+    have no keys: 九千 is a sum, never 结清.
+    """
+    if not _is_han(char) or char in NUMERALS:
+        return None
+    usual = _reading_keys(lazy_pinyin(char, strict=False)[0])
+    return tuple(dict.fromkeys([usual, *sorted(_domain_readings().get(char, ()))]))
+
+
 @lru_cache(maxsize=1)
 def _by_first_sound() -> dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]]:
     """Domain words indexed by the close and loose keys of their first character (longest first).
 
-    Most characters start no domain word, so a position costs one dictionary lookup.
+    Most characters start no domain word, so a position costs a few dictionary lookups.
     """
     index: dict[str, list] = {}
     for word in SOUNDALIKE_WORDS:
-        keys = [_keys(c) for c in word]
+        keys = _word_keys(word)
         entry = (word, tuple(k[0] for k in keys), tuple(k[1] for k in keys))
         index.setdefault(keys[0][0], []).append(entry)
         if word in LOOSE_WORDS:
@@ -92,16 +123,16 @@ def _by_first_sound() -> dict[str, list[tuple[str, tuple[str, ...], tuple[str, .
 
 def _match_at(text_keys: list, i: int) -> str | None:
     """The domain word that sounds like the text at position i, if any."""
-    first = text_keys[i]
-    candidates = _by_first_sound().get(first[0], []) + _by_first_sound().get(first[1], [])
-    for word, close, loose in sorted(candidates, key=lambda c: -len(c[0])):
+    index = _by_first_sound()
+    candidates = {entry for close, loose in text_keys[i] for entry in index.get(close, []) + index.get(loose, [])}
+    for word, close, loose in sorted(candidates, key=lambda c: (-len(c[0]), c[0])):
         n = len(word)
         span = text_keys[i:i + n]
         if len(span) < n or any(k is None for k in span):
             continue
-        if all(k[0] == c for k, c in zip(span, close, strict=True)):
+        if all(any(r[0] == c for r in k) for k, c in zip(span, close, strict=True)):
             return word
-        if word in LOOSE_WORDS and all(k[1] == c for k, c in zip(span, loose, strict=True)):
+        if word in LOOSE_WORDS and all(any(r[1] == c for r in k) for k, c in zip(span, loose, strict=True)):
             return word
     return None
 

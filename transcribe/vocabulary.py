@@ -24,12 +24,15 @@ MAX_WORDS = 40  # the prompt context is short (224 tokens); keep room for the te
 
 # Words whose sound-alikes are repaired (longest first, so 违约金 wins over 违约).
 SOUNDALIKE_WORDS = (
-    "停息挂账", "结清证明", "违约金", "滞纳金", "工作日", "网商贷",
+    "停息挂账", "结清证明", "违约金", "滞纳金", "工作日", "网商贷", "还款",
     "减免", "罚息", "利息", "征信", "停催", "催收", "延期", "展期", "分期", "结清", "证明",
     "回电", "宽限", "逾期", "协商", "上报", "本金",
 )
 # Real words that sound like a domain word and are never a mishearing of one.
 REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正"})
+# Domain words whose characters have several readings: the one meant (还 is huan in 还款, not hai).
+READINGS = {"还款": ("huan", "kuan")}
+NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿几半")
 # Words whose loose sound-alikes are repaired too (解灭 → 减免, 随收 → 催收).
 LOOSE_WORDS = frozenset({"减免", "征信", "罚息", "停催", "结清", "延期", "分期", "催收"})
 # Words of a debt conversation that confirm a nearby two-character sound-alike (申请见面 → 申请减免).
