@@ -166,11 +166,18 @@ def list_command(ctx: click.Context, as_json: bool, case: str | None, kind: str 
 @cli.command()
 @click.argument("evidence_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "srt", "vtt", "json"]),
+              help="Only the transcript, to take away: speaker and time on every line.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the speaker labels in --format.")
 @click.pass_context
-def show(ctx: click.Context, evidence_id: int, as_json: bool) -> None:
+def show(ctx: click.Context, evidence_id: int, as_json: bool, fmt: str | None, lang: str) -> None:
     """One evidence: its facts, sources and segments (transcript or messages)."""
     from store.evidence import show_evidence
 
+    if fmt:
+        _show_transcript(ctx, evidence_id, fmt, lang)
+        return
     data = show_evidence(get_home(ctx).db(), evidence_id)
     if data is None:
         raise click.ClickException(f"There is no evidence {evidence_id}; `recorder list` shows the ids.")
@@ -183,9 +190,22 @@ def show(ctx: click.Context, evidence_id: int, as_json: bool) -> None:
             click.echo(f"{key:>18}: {ev[key]}")
     for seg in data["segments"]:
         where = f"{seg['start']:7.1f}s" if seg["start"] is not None else (seg["at"] or "")
-        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['text']}")
+        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['display']}")
     for flag in data["flags"]:
         click.echo(f"flag {flag['kind']}: {flag['detail']}")
+
+
+def _show_transcript(ctx: click.Context, evidence_id: int, fmt: str, lang: str) -> None:
+    from store.evidence import transcript
+    from transcribe.formats import FormatError, render
+
+    found = transcript(get_home(ctx).db(), evidence_id)
+    if found is None:
+        raise click.ClickException(f"There is no evidence {evidence_id}; `recorder list` shows the ids.")
+    try:
+        click.echo(render(found, fmt, lang), nl=False)
+    except FormatError as e:
+        raise click.ClickException(str(e)) from e
 
 
 @cli.command()
