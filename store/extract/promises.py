@@ -457,8 +457,19 @@ def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Pr
         return bool(R.GENERIC_OTHER.search(text, act.start, act.end)
                     or not R.OTHER_OBJECT.search(text, act.start, act.end))
 
-    concrete = {p.party for p, _ in found if p.kind != "other"}
-    return [p for p, act in found if not (p.kind == "other" and p.party in concrete and generic(act))]
+    concrete = {p.party for p, act in found if p.kind != "other" or not generic(act)}
+    kept = [(p, act) for p, act in found if not (p.kind == "other" and p.party in concrete and generic(act))]
+    for p, act in found:  # 结清证明已为您申请，预计7个工作日内发送至您的邮箱: the delivery's day is the document's
+        if (p, act) not in kept and p.due is not None:
+            i = next((i for i, (q, _) in enumerate(kept) if q.party == p.party and q.due is None
+                      and q.kind in _DOCUMENT_KINDS), None)
+            if i is not None:
+                kept[i] = (replace(kept[i][0], due=p.due, due_grain=p.due_grain), kept[i][1])
+    return [p for p, _ in kept]
+
+
+# Kinds that are a document to deliver: a delivery's day is theirs.
+_DOCUMENT_KINDS = frozenset({"other", "settlement_proof"})
 
 
 def _promise(ctx: _Context, kind: str, party: str, sent: Sentence, condition: str | None,

@@ -29,7 +29,7 @@ _GS = r"[^，,。；;！!？?\s]{0,10}?"  # a gap inside one phrase (no pause)
 _GL = r"[^，,。；;！!？?\n]{0,14}?"  # a longer one: a document, then who sends it when (合同副本将于3个工作日内寄出)
 _N = r"[0-9一二两三四五六七八九十百几半]"
 # 还款 as the noun's first half (还款日, 还款计划, 还款卡) is no act of paying.
-_NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细|确认|证明|凭证)"
+_NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细|确认|证明|凭证|的(?!话))"
 
 FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
@@ -46,7 +46,7 @@ ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款
            r"|备注|标记|案件|工单|预约|授权|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
-REFUND = re.compile(r"退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
+REFUND = re.compile(r"(打|转|汇|存)(?=[^，,。\s]{0,4}?到(您|你)(?!们))|退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
 
 # Kinds and their triggers, in priority order.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -103,7 +103,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", re.compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
         r"|停息挂账|每期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
@@ -131,7 +131,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)(份|张)?)" + _G + DOCUMENT +
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
         r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|出(?!问题|错|现|来了)|给(您|你|我们|你们))"
-        r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)|重新(发送|发|寄|开具|出具|开)|补发"
+        r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(?!们)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)?|重新(发送|发|寄|开具|出具|开)|补发"
         r"|" + ACCOUNT_ACT + _G + ACCOUNT +
         r"|" + ACCOUNT + _G + ACCOUNT_ACT +
         r"|(转给|转交|转到|提交(给|到)|上报给|反馈给|反映给|报给|升级到|升级给|交给)" + _G +
@@ -219,7 +219,7 @@ APPOSITIVE = re.compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|�
 CONDITION = re.compile(
     r"(如果|假如|要是|只要|倘若|若是|若|如|万一|前提是|条件是|只有|一旦|等(到)?(您|你)|待(您|你)?|等您|等款)"
     r"(?:" + _IN_CLAUSE + r"*?的话|" + _IN_CLAUSE + r"*)"
-    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话"
+    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话|(?<![^，,。；;\s])等[^，,。；;！!？?\s]{1,14}?(的时候|之后|以后)"
     r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后)"
     r"|\b(if|once|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
@@ -244,7 +244,7 @@ SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通�
 # (帮您: the speaker acts for you) or an object (把您, 跟您, 通知您: not the one acting); group 3:
 # 的 after it (您的情况: a possessive, not the one acting).
 PERSON = re.compile(
-    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问)?"
+    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问|按|照)?"
     r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统|专员|工作人员|同事|主管|经理)(的)?"
     r"|\b(for )?(we|i|you|they|us|me)\b", IC)
 BENEFICIARY = frozenset("帮给为替")
