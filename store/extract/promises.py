@@ -278,6 +278,8 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
+    if any(m.start() < act.start < m.end() for m in R.QUOTED.finditer(ctx.original, sent.start, sent.end)):
+        return True  # 你自己说的“周三肯定还”: quoted words
     if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
         return True
     if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
@@ -329,6 +331,10 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
         return None
     if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]) or R.GENERAL.search(ctx.text, condition[0], condition[1]):
         return None  # 不还的话…: a threat; 一般结清后…: a rule
+    if R.REFUSAL.search(ctx.text, condition[0], condition[1]):
+        return None  # 假设我…, 可能月底能还: a hypothesis or a hedge
+    if not ctx.answered and any(is_question(ctx.text, c) for c in sent.clauses if c[0] >= condition[1]):
+        return None  # 如果我下周五还两千 你们是不是就不打电话了: asking what would follow
     date, amount, own = _values(ctx, sent, acts, act, clause, condition)
     if not own:
         return None
