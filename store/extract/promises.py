@@ -278,6 +278,8 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
+    if any(m.start() < act.start < m.end() for m in R.QUOTED.finditer(ctx.original, sent.start, sent.end)):
+        return True  # 你自己说的“周三肯定还”: quoted words
     if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
         return True
     if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
@@ -329,6 +331,10 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
         return None
     if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]) or R.GENERAL.search(ctx.text, condition[0], condition[1]):
         return None  # 不还的话…: a threat; 一般结清后…: a rule
+    if R.REFUSAL.search(ctx.text, condition[0], condition[1]):
+        return None  # 假设我…, 可能月底能还: a hypothesis or a hedge
+    if not ctx.answered and any(is_question(ctx.text, c) for c in sent.clauses if c[0] >= condition[1]):
+        return None  # 如果我下周五还两千 你们是不是就不打电话了: asking what would follow
     date, amount, own = _values(ctx, sent, acts, act, clause, condition)
     if not own:
         return None
@@ -457,8 +463,19 @@ def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Pr
         return bool(R.GENERIC_OTHER.search(text, act.start, act.end)
                     or not R.OTHER_OBJECT.search(text, act.start, act.end))
 
-    concrete = {p.party for p, _ in found if p.kind != "other"}
-    return [p for p, act in found if not (p.kind == "other" and p.party in concrete and generic(act))]
+    concrete = {p.party for p, act in found if p.kind != "other" or not generic(act)}
+    kept = [(p, act) for p, act in found if not (p.kind == "other" and p.party in concrete and generic(act))]
+    for p, act in found:  # 结清证明已为您申请，预计7个工作日内发送至您的邮箱: the delivery's day is the document's
+        if (p, act) not in kept and p.due is not None:
+            i = next((i for i, (q, _) in enumerate(kept) if q.party == p.party and q.due is None
+                      and q.kind in _DOCUMENT_KINDS), None)
+            if i is not None:
+                kept[i] = (replace(kept[i][0], due=p.due, due_grain=p.due_grain), kept[i][1])
+    return [p for p, _ in kept]
+
+
+# Kinds that are a document to deliver: a delivery's day is theirs.
+_DOCUMENT_KINDS = frozenset({"other", "settlement_proof"})
 
 
 def _promise(ctx: _Context, kind: str, party: str, sent: Sentence, condition: str | None,

@@ -29,7 +29,7 @@ _GS = r"[^，,。；;！!？?\s]{0,10}?"  # a gap inside one phrase (no pause)
 _GL = r"[^，,。；;！!？?\n]{0,14}?"  # a longer one: a document, then who sends it when (合同副本将于3个工作日内寄出)
 _N = r"[0-9一二两三四五六七八九十百几半]"
 # 还款 as the noun's first half (还款日, 还款计划, 还款卡) is no act of paying.
-_NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细|确认|证明|凭证)"
+_NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细|确认|证明|凭证|的(?!话))"
 
 FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
@@ -46,7 +46,7 @@ ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款
            r"|备注|标记|案件|工单|预约|授权|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
-REFUND = re.compile(r"退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
+REFUND = re.compile(r"(打|转|汇|存)(?=[^，,。\s]{0,4}?到(您|你)(?!们))|退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
 
 # Kinds and their triggers, in priority order.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -91,7 +91,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", re.compile(
-        r"减免(?!的?结果|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(再)?还(了)?(?![款钱上清])|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
+        r"减免(?!的?(结果|申请|条件)|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(再)?还(了)?(?![款钱上清])|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
         r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要)|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较)"
@@ -103,7 +103,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", re.compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
         r"|停息挂账|每期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
@@ -131,7 +131,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)(份|张)?)" + _G + DOCUMENT +
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
         r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|出(?!问题|错|现|来了)|给(您|你|我们|你们))"
-        r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)|重新(发送|发|寄|开具|出具|开)|补发"
+        r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(?!们)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)?|重新(发送|发|寄|开具|出具|开)|补发"
         r"|" + ACCOUNT_ACT + _G + ACCOUNT +
         r"|" + ACCOUNT + _G + ACCOUNT_ACT +
         r"|(转给|转交|转到|提交(给|到)|上报给|反馈给|反映给|报给|升级到|升级给|交给)" + _G +
@@ -151,9 +151,9 @@ NEGATION = re.compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
 # Lender-only acts: whoever says them, the lender is the one bound.
 LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
 
-QUESTION_END = re.compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
+QUESTION_END = re.compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(?<=[钱费收要行能可])不\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
 QUESTION = re.compile(
-    r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
+    r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|是[^，,。；;！!？?\s]{1,12}还是|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
     r"|几时|点解|\b(can|could|would|will|do|does|did|is|are) (you|we|i|they|it)\b.*\?", IC)
 # A tag question after an offer (您看可以吗) leaves the offer standing.
 TAG_QUESTION = re.compile(
@@ -163,10 +163,10 @@ TAG_QUESTION = re.compile(
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = re.compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
-    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(?<![核批理请的询])结果(到现在)?"
+    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|(?<![核批理请的询])结果(到现在)?"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # The other side's request, reported (您要求停止催收的部分…): not a promise of the one who reports it.
-REPORTED_REQUEST = re.compile(r"(您|你)(们)?(要求|申请|提出|反映|提到|说)的")
+REPORTED_REQUEST = re.compile(r"(您|你)(们)?(自己)?[^，,。；;！!？?\s]{0,6}?(要求|申请|提出|反映|提到|说)的")
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = re.compile(
     r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(发|寄|传)(过去|过来|出去)了|(还|付|转|打|交|办|回|给)过(?!来|去)"
@@ -196,12 +196,13 @@ NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还�
 GENERAL = re.compile(
     r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
     r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|年化|利率是|产生(?!的)|计算"
-    r"|照常|照计|照算|流程|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
+    r"|照常|照计|照算|正常(收|算|计|计收|收取)|原则上|流程|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = re.compile(
     r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|不(出|开|寄)(?![现来去心])|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
-    r"|没有权限|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
+    r"|没(有)?(这个)?权限|无权|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
     r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着"
+    r"|(?<![尽不])可能(?!性)|也许|或许|说不定|(还|也)?(得|要)看|假设|假如|\bmight\b|\bperhaps\b|\bhopefully\b"
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
     r"|unfortunately|\bdo(es)? not\b|\bdon't\b|\bnot allowed\b|\bnot sure\b|\bmaybe\b|\btry\b", IC)
 # Asking "can or cannot" (能不能) is a question, never a refusal.
@@ -219,7 +220,7 @@ APPOSITIVE = re.compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|�
 CONDITION = re.compile(
     r"(如果|假如|要是|只要|倘若|若是|若|如|万一|前提是|条件是|只有|一旦|等(到)?(您|你)|待(您|你)?|等您|等款)"
     r"(?:" + _IN_CLAUSE + r"*?的话|" + _IN_CLAUSE + r"*)"
-    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话"
+    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话|(?<![^，,。；;\s])等[^，,。；;！!？?\s]{1,14}?(的时候|之后|以后)"
     r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后)"
     r"|\b(if|once|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
@@ -234,6 +235,8 @@ TOPIC_SHIFT = re.compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|
 EXTEND_BEFORE = re.compile(r"[延推挪顺往]$")
 # What is left of a `…的话` condition around a noun trigger when it only names the topic (结清证明的话).
 TOPIC_ONLY = re.compile(r"\s*(您|你)?(的|这个|那个|这块|那块|这边|那边)?\s*(的话|呢)?\s*$")
+# Quoted words (“周三肯定还”): reported, never a promise of the one quoting.
+QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|『[^』]*』")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
 LENDER_LABEL = re.compile(r"\s*(客服|坐席|催收员?|工作人员|专员|银行|agent|collector|bank|lender|cs)\s*[:：]", IC)
 BORROWER_LABEL = re.compile(r"\s*(客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)
@@ -244,7 +247,7 @@ SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通�
 # (帮您: the speaker acts for you) or an object (把您, 跟您, 通知您: not the one acting); group 3:
 # 的 after it (您的情况: a possessive, not the one acting).
 PERSON = re.compile(
-    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问)?"
+    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问|按|照)?"
     r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统|专员|工作人员|同事|主管|经理)(的)?"
     r"|\b(for )?(we|i|you|they|us|me)\b", IC)
 BENEFICIARY = frozenset("帮给为替")
