@@ -99,7 +99,7 @@ def _keys(char: str) -> tuple[tuple[str, str], ...] | None:
     recognition writes either (还宽 for 还款 is huan kuan, though 还 alone reads hai). Numerals
     have no keys: 九千 is a sum, never 结清.
     """
-    if not _is_han(char) or char in NUMERALS:
+    if not _is_han(char):
         return None
     usual = _reading_keys(lazy_pinyin(char, strict=False)[0])
     return tuple(dict.fromkeys([usual, *sorted(_domain_readings().get(char, ()))]))
@@ -121,14 +121,28 @@ def _by_first_sound() -> dict[str, list[tuple[str, tuple[str, ...], tuple[str, .
     return index
 
 
-def _match_at(text_keys: list, i: int) -> str | None:
+def _numerals_allowed(text: str, i: int, n: int) -> bool:
+    """A numeral is heard in a domain word only as its last sound, standing alone (办分七了 is 分期).
+
+    九千 is a sum, never 结清; 分七期 counts periods, it is not 分期.
+    """
+    inner = any(c in NUMERALS for c in text[i:i + n - 1])
+    last = text[i + n - 1] in NUMERALS
+    after = text[i + n:i + n + 1]
+    return not inner and not (last and (after in NUMERALS or after in _MEASURES or after.isdigit()))
+
+
+_MEASURES = frozenset("期个次天日号月年周笔块元万千百十点分钟岁")
+
+
+def _match_at(text: str, text_keys: list, i: int) -> str | None:
     """The domain word that sounds like the text at position i, if any."""
     index = _by_first_sound()
     candidates = {entry for close, loose in text_keys[i] for entry in index.get(close, []) + index.get(loose, [])}
     for word, close, loose in sorted(candidates, key=lambda c: (-len(c[0]), c[0])):
         n = len(word)
         span = text_keys[i:i + n]
-        if len(span) < n or any(k is None for k in span):
+        if len(span) < n or any(k is None for k in span) or not _numerals_allowed(text, i, n):
             continue
         if all(any(r[0] == c for r in k) for k, c in zip(span, close, strict=True)):
             return word
@@ -145,7 +159,7 @@ def sound_matches(text: str) -> list[Repair]:
     keys = [_keys(c) for c in text]
     found, i = [], 0
     while i < len(text):
-        word = _match_at(keys, i) if keys[i] is not None else None
+        word = _match_at(text, keys, i) if keys[i] is not None else None
         if word is None or text[i:i + len(word)] in REAL_WORDS:
             i += 1
             continue
