@@ -73,7 +73,7 @@ def _evidence_row(
     }
 
 
-def _insert(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int, bool]:
+def _insert(home: Home, db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int, bool]:
     """Upsert the row (caller's transaction); a new evidence gets its read job and its custody entry."""
     evidence_id, new = rows.insert_evidence(db, row)
     if not new:
@@ -82,8 +82,9 @@ def _insert(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int, bool]:
         jobs.enqueue(db, evidence_id, "read")
     custody.append(
         db, "ingest", actor=ACTOR, evidence_id=evidence_id,
-        details={key: row[key] for key in ("sha256", "size", "source", "original_name", "kind", "recorded_at",
-                                           "recorded_at_source", "parent_id")},
+        details={**{key: row[key] for key in ("sha256", "size", "original_name", "kind", "recorded_at",
+                                              "recorded_at_source", "parent_id")},
+                 "source": custody.public_path(row["source"], home.inbox)},
     )
     return evidence_id, True
 
@@ -102,7 +103,8 @@ def _supersede_partials(home: Home, db: sqlite_utils.Database, evidence_id: int,
         if old.only_here and old.size < stored.size and hash_prefix(vault_copy, old.size) == old.sha256:
             rows.mark_superseded(db, old.id, evidence_id)
             custody.append(db, "superseded", actor=ACTOR, evidence_id=old.id,
-                           details={"by": evidence_id, "by_sha256": stored.sha256, "source": source,
+                           details={"by": evidence_id, "by_sha256": stored.sha256,
+                                    "source": custody.public_path(source, home.inbox),
                                     "size": old.size})
 
 
@@ -134,11 +136,12 @@ def ingest_file(home: Home, db: sqlite_utils.Database, path: Path, *, case: str 
         row = _evidence_row(home, stored, name=name, source=source, case=case, mtime=st.st_mtime)
     seen = SourceSeen(source, name, case, st.st_size, st.st_mtime_ns)
     with write_transaction(db):
-        evidence_id, new = _insert(db, row) if row else (rows.evidence_id_for(db, stored.sha256), False)
+        evidence_id, new = _insert(home, db, row) if row else (rows.evidence_id_for(db, stored.sha256), False)
         if rows.add_source(db, evidence_id, seen):
             if not new:
                 custody.append(db, "source_added", actor=ACTOR, evidence_id=evidence_id,
-                               details={"source": source, "sha256": stored.sha256})
+                               details={"source": custody.public_path(source, home.inbox),
+                                        "sha256": stored.sha256})
             _supersede_partials(home, db, evidence_id, stored, source)
         state = rows.evidence_state(db, evidence_id)
     return IngestResult(source, evidence_id, new, state)
@@ -157,4 +160,4 @@ def ingest_attachment(home: Home, db: sqlite_utils.Database, parent: dict, attac
     parent_mtime = datetime.fromisoformat(parent["mtime"]).timestamp() if parent.get("mtime") else 0.0
     row = _evidence_row(home, stored, name=attachment.name, source=source, case=parent["case_name"],
                         mtime=parent_mtime, parent_id=parent["id"])
-    return _insert(db, row)[0]
+    return _insert(home, db, row)[0]

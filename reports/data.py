@@ -102,6 +102,7 @@ def _load_segments(db: sqlite_utils.Database, case: str | None) -> dict[int, lis
         row["flags"] = _json(row.get("flags"), [])
         row["meta"] = _json(row.get("meta"), {})
         row["_at"] = fmt.parse_time(row.get("at"))
+        row["text_raw"], row["text"] = row["text"], row["display"] if row.get("display") is not None else row["text"]
         by_evidence[row["evidence_id"]].append(row)
     return by_evidence
 
