@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from reports import fmt
-from reports.i18n import MESSAGES, check_lang, label
+from reports.i18n import MESSAGES, call_text, check_lang, contradiction_text, label, reader_label
 from reports.redact import redact_data
 from store.custody import verify_chain
 from store.promises import list_promises
@@ -138,8 +138,20 @@ class _Ctx:
     def party(self, party: str | None) -> str:
         return label(self.lang, "party", party or "unknown")
 
-    def flag(self, kind: str, detail: str | None = None) -> dict[str, Any]:
-        return {"kind": kind, "label": label(self.lang, "flag", kind), "detail": detail or ""}
+    def flag(self, kind: str, detail: str = "", **fields: Any) -> dict[str, Any]:
+        """A flag as the report shows it: its label, a sentence from the catalogue, and its fields."""
+        return {"kind": kind, "label": label(self.lang, "flag", kind), "detail": detail, "quote": "",
+                "reason": None, "promise_id": None, "promise_ref": "", "evidence_id": None, "at": None,
+                **fields}
+
+    def who(self, party: str | None, name: str | None) -> dict[str, str]:
+        """Who spoke: the party's label (generated) and the name as written (evidence), kept apart."""
+        if party and name and party != "them":
+            name = None
+        text = self.party(party) if party else ""
+        if name:
+            text = f"{text}{self.m['paren_open']}{name}{self.m['paren_close']}" if text else name
+        return {"who": text, "who_label": self.party(party) if party else "", "who_name": name or ""}
 
     def href(self, evidence_id: int, offset: float | None = None) -> str:
         """A link to the original inside a bundle (with a media fragment for audio), else ''."""
@@ -181,16 +193,26 @@ def _seg_flags(ctx: _Ctx, seg: dict[str, Any]) -> list[dict[str, Any]]:
     return [ctx.flag(kind) for kind in seg.get("flags") or []]
 
 
-def _who(ctx: _Ctx, party: str | None, speaker: str | None) -> str:
-    if speaker and party == "them":
-        return f"{ctx.party(party)}（{speaker}）" if ctx.lang == "zh" else f"{ctx.party(party)} ({speaker})"
-    return ctx.party(party) if party else (speaker or "")
+def _call(ctx: _Ctx, seg: dict[str, Any]) -> dict[str, str]:
+    """A call-log entry from its fields: what (generated), number and contact (as written), how long."""
+    meta = seg["meta"]
+    duration = meta.get("duration")
+    what, how_long = call_text(ctx.lang, meta.get("direction"), fmt.offset_text(duration) if duration else "")
+    contact = meta.get("contact") or ""
+    number = str(meta.get("number") or "")
+    return {"what": what, "number": number, "contact": "" if contact == number else contact, "how_long": how_long}
+
+
+def _call_line(ctx: _Ctx, call: dict[str, str]) -> str:
+    who = call["number"] + (f"{ctx.m['paren_open']}{call['contact']}{ctx.m['paren_close']}" if call["contact"] else "")
+    return " ".join(part for part in (call["what"], who, call["how_long"]) if part)
 
 
 def _message_event(ctx: _Ctx, ev: dict[str, Any], seg: dict[str, Any]) -> dict[str, Any]:
     at = seg["_at"] or ev["_recorded"]
     kind = _event_kind(ev, seg)
     duration = seg["meta"].get("duration") if kind == "call" else None
+    call = _call(ctx, seg) if kind == "call" else None
     return {
         "_sort": (at or FAR_FUTURE, ev["id"], seg["idx"]),
         "_date": at.astimezone(ctx.zone).date() if at else None,
@@ -202,8 +224,11 @@ def _message_event(ctx: _Ctx, ev: dict[str, Any], seg: dict[str, Any]) -> dict[s
         "time_meaning": _time_meaning(ev, seg),
         "kind": kind,
         "party": seg.get("party"),
-        "who": _who(ctx, seg.get("party"), seg.get("speaker") or seg["meta"].get("contact")),
-        "text": seg.get("text") or "",
+        **ctx.who(seg.get("party"), seg.get("speaker") or seg["meta"].get("contact")),
+        "text": _call_line(ctx, call) if call else (seg.get("text") or ""),
+        "verbatim": call is None,
+        "call": call,
+        "note": "",
         "duration": duration,
         "duration_text": fmt.offset_text(duration) if duration else "",
         "position_text": fmt.position_text(seg.get("position"), None, ctx.lang),
@@ -228,8 +253,9 @@ def _whole_event(ctx: _Ctx, ev: dict[str, Any], segs: list[dict[str, Any]], flag
         rest = " ".join(s.get("text") or "" for s in segs[1:4])
         body = f"{subject} — {rest}" if rest else subject
     if not segs:
-        body = ev["original_name"] + (f" ({ev['error']})" if ev.get("error") else "")
+        body = ev["original_name"]
     seg_flags = {k for s in segs for k in (s.get("flags") or [])}
+    email_who = kind == "email" and first is not None
     return {
         "_sort": (at or FAR_FUTURE, ev["id"], -1),
         "_date": at.astimezone(ctx.zone).date() if at else None,
@@ -240,27 +266,47 @@ def _whole_event(ctx: _Ctx, ev: dict[str, Any], segs: list[dict[str, Any]], flag
         "at_text": ctx.time(at),
         "time_meaning": _time_meaning(ev, at_source),
         "kind": kind,
-        "party": first.get("party") if kind == "email" and first else None,
-        "who": (_who(ctx, first.get("party"), first.get("speaker")) if kind == "email" and first
-                else (ev.get("counterparty") or "")),
+        "party": first.get("party") if email_who else None,
+        **(ctx.who(first.get("party"), first.get("speaker")) if email_who else ctx.who(None, ev.get("counterparty"))),
         "text": fmt.excerpt(body, 300),
+        "verbatim": True,
+        "call": None,
+        "note": "" if segs else _state_note(ctx, ev),
         "duration": duration,
         "duration_text": fmt.offset_text(duration) if duration else "",
         "position_text": "",
-        "flags": [ctx.flag(f["kind"], _flag_detail(f)) for f in flags if f["kind"] != "contradiction"]
+        "flags": [_file_flag(ctx, f) for f in flags if f["kind"] != "contradiction"]
         + [ctx.flag(k) for k in sorted(seg_flags)],
         "href": ctx.href(ev["id"]),
     }
 
 
-def _flag_detail(flag: dict[str, Any]) -> str:
-    detail = flag.get("detail") or ""
+def _file_flag(ctx: _Ctx, flag: dict[str, Any]) -> dict[str, Any]:
+    """A reader's flag on a file: where (the span in a recording) from its fields; the reader's own
+    explanation (English, written by the program) only in the English report."""
+    parts = []
     if flag.get("start") is not None:
         span = fmt.offset_text(flag["start"])
         if flag.get("end") is not None:
             span += "–" + fmt.offset_text(flag["end"])
-        detail = f"{span} {detail}".strip()
-    return detail
+        parts.append(ctx.m["flag_at"].format(span=span))
+    if ctx.lang == "en" and flag.get("detail"):
+        parts.append(flag["detail"])
+    return ctx.flag(flag["kind"], "; ".join(parts) if ctx.lang == "en" else "，".join(parts),
+                    evidence_id=flag.get("evidence_id"))
+
+
+def _state_note(ctx: _Ctx, ev: dict[str, Any]) -> str:
+    """Why a file has no text: its processing state, from the catalogue (the stored error is English)."""
+    state = ev.get("state")
+    if state in ("done", None):
+        return ""
+    note = ctx.m["state_note"].format(state=label(ctx.lang, "proc", state))
+    if ev.get("size") == 0:
+        note += ctx.m["list_sep"] + ctx.m["file_empty"]
+    elif ctx.lang == "en" and ev.get("error"):
+        note += " — " + ev["error"]
+    return note
 
 
 def _in_period(day: date | None, options: ReportOptions) -> bool:
@@ -286,20 +332,21 @@ def _promise_rows(ctx: _Ctx, source: ReportSource, now: datetime) -> list[dict[s
     return rows
 
 
-def _ledger_entry(ctx: _Ctx, ref: str, p: dict[str, Any], ev: dict[str, Any] | None,
-                  seg: dict[str, Any] | None, flags: list[dict[str, Any]], number: int | None) -> dict[str, Any]:
+def _ledger_entry(ctx: _Ctx, p: dict[str, Any], ev: dict[str, Any] | None,
+                  seg: dict[str, Any] | None, flags: list[dict[str, Any]]) -> dict[str, Any]:
     status = "overdue" if p.get("overdue") else (p.get("status") or "open")
+    state = p.get("state") or status
     offset = p.get("offset")
     if offset is None and seg is not None and ev is not None and ev["kind"] == "audio":
         offset = seg.get("start")
     is_audio = bool(ev and ev["kind"] == "audio")
     position = fmt.position_text(seg.get("position") if seg else None, offset if is_audio else None, ctx.lang)
     return {
-        "ref": ref,
+        "ref": f"P{p['id']}",
         "id": p["id"],
         "_segment_id": p.get("segment_id"),
         "party": p.get("party"),
-        "party_label": _who(ctx, p.get("party"), seg.get("speaker") if seg else None),
+        **_party_fields(ctx.who(p.get("party"), seg.get("speaker") if seg else None)),
         "kind": p.get("kind"),
         "kind_label": label(ctx.lang, "kind", p.get("kind") or "other"),
         "text": p.get("text") or "",
@@ -311,18 +358,24 @@ def _ledger_entry(ctx: _Ctx, ref: str, p: dict[str, Any], ev: dict[str, Any] | N
         "condition": p.get("condition") or "",
         "status": status,
         "status_label": label(ctx.lang, "status", status),
+        "state": state,
+        "state_label": label(ctx.lang, "state", state),
         "said_at": p.get("said_at"),
         "said_at_text": ctx.time(p["_said"]),
         "evidence_id": p.get("evidence_id"),
-        "evidence_no": number,
+        "evidence_no": p.get("evidence_id"),
         "evidence_name": ev["original_name"] if ev else "",
         "offset": offset if is_audio else None,
         "position_text": position,
         "audio": is_audio and bool(ctx.options.bundle_paths.get(p.get("evidence_id"))),
         "href": ctx.href(p["evidence_id"], offset if is_audio else None) if ev else "",
         "notes": [n.get("text") or "" for n in p.get("notes") or []],
-        "flags": [ctx.flag(f["kind"], f.get("detail")) for f in flags],
+        "flags": flags,
     }
+
+
+def _party_fields(who: dict[str, str]) -> dict[str, str]:
+    return {"party_label": who["who"], "party_name": who["who_name"], "party_kind_label": who["who_label"]}
 
 
 def _auto_purpose(ctx: _Ctx, ev: dict[str, Any], promises: list[dict[str, Any]]) -> str:
@@ -425,6 +478,8 @@ def _custody_summary(ctx: _Ctx, db: sqlite_utils.Database, evidence_ids: set[int
         "chain_ok": not problems,
         "chain_problems": [f"{p.row_id}: {p.reason}" for p in problems],
         "by_action": dict(sorted(Counter(r["action"] for r in mine).items())),
+        "actions": [{"action": a, "label": label(ctx.lang, "action", a), "n": n}
+                    for a, n in sorted(Counter(r["action"] for r in mine).items())],
     }
 
 
@@ -442,17 +497,18 @@ def build_report(source: ReportSource, options: ReportOptions) -> dict[str, Any]
     flags = _load_flags(db, options.case)
     promises = _promise_rows(ctx, source, now)
     events = _timeline(ctx, evidence, segments, flags, promises)
-    # evidence numbers (序号) follow the time of each file's first contact
+    # one numbering: an evidence is #id and a promise P<id>, as in the CLI and the custody log;
+    # the evidence list follows the time of each file's first contact
     included = list(dict.fromkeys(e["evidence_id"] for e in events))
-    number = {ev_id: i + 1 for i, ev_id in enumerate(included)}
     seg_by_id = {s["id"]: s for segs in segments.values() for s in segs}
-    contradictions = _contradictions(flags)
-    ledger = [_ledger_entry(ctx, f"P{i}", p, by_id.get(p["evidence_id"]), seg_by_id.get(p.get("segment_id")),
-                            contradictions.get(p["id"], []), number.get(p["evidence_id"]))
-              for i, p in enumerate(promises, start=1)]
+    contradictions = _contradictions(ctx, flags, promises, by_id, seg_by_id)
+    ledger = [_ledger_entry(ctx, p, by_id.get(p["evidence_id"]), seg_by_id.get(p.get("segment_id")),
+                            contradictions.get(p["id"], []))
+              for p in promises]
     _link_promises(events, ledger)
-    evidence_list, appendix = _evidence_sections(ctx, db, by_id, included, number, segments, flags, events, ledger)
-    _finish_events(ctx, events, number, by_id)
+    evidence_list, appendix = _evidence_sections(ctx, db, by_id, included, segments, flags, events, ledger,
+                                                 contradictions)
+    _finish_events(ctx, events, by_id)
     data = {
         "meta": _meta(ctx, source, options, now, events),
         "cover": _cover(ctx, source, evidence_list, events, ledger, evidence, segments),
@@ -464,14 +520,45 @@ def build_report(source: ReportSource, options: ReportOptions) -> dict[str, Any]
     return redact_data(data) if options.redact else data
 
 
-def _contradictions(flags: dict[int, list[dict[str, Any]]]) -> dict[int, list[dict[str, Any]]]:
-    """`contradiction` flags by the promise they contradict."""
+def _contradictions(ctx: _Ctx, flags: dict[int, list[dict[str, Any]]], promises: list[dict[str, Any]],
+                    by_id: dict[int, dict[str, Any]], seg_by_id: dict[int, dict[str, Any]]
+                    ) -> dict[int, list[dict[str, Any]]]:
+    """`contradiction` flags by the promise (group id) they contradict, as the report shows them.
+
+    A flag names a mention; the ledger names its promise by the group's id (its lowest
+    mention id), so the flag says P<group id> like the ledger and `recorder promises`.
+    """
+    group_of = {m: p["id"] for p in promises for m in [s["id"] for s in p.get("sources") or []]
+                + list(p.get("rejected_sources") or []) + [p["id"]]}
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    seen: set[tuple[Any, ...]] = set()
     for ev_flags in flags.values():
         for f in ev_flags:
-            if f["kind"] == "contradiction" and f.get("promise_id") is not None:
-                out[f["promise_id"]].append(f)
+            gid = group_of.get(f.get("promise_id"))
+            if f["kind"] != "contradiction" or gid is None:
+                continue
+            flag = _contradiction(ctx, f, gid, by_id.get(f["evidence_id"]), seg_by_id.get(f.get("segment_id")))
+            key = (gid, flag["evidence_id"], flag["detail"], flag["quote"])  # two mentions, one later message
+            if key not in seen:
+                seen.add(key)
+                out[gid].append(flag)
     return out
+
+
+def _contradiction(ctx: _Ctx, f: dict[str, Any], gid: int, ev: dict[str, Any] | None,
+                   seg: dict[str, Any] | None) -> dict[str, Any]:
+    """One contradiction from its stored fields (reason, time, quote; the columns may be missing on
+    an older database, whose English `detail` is never shown)."""
+    at = fmt.parse_time(f.get("at"))
+    if at is None and seg is not None:
+        at = seg["_at"]
+    if at is None and ev is not None and ev["_recorded"] is not None and f.get("start") is not None:
+        at = ev["_recorded"] + timedelta(seconds=f["start"])
+    quote = f.get("quote") or (seg.get("text") if seg is not None else "") or ""
+    text = contradiction_text(ctx.lang, f.get("reason"), f"P{gid}", f"#{f['evidence_id']}", ctx.time(at))
+    return ctx.flag("contradiction", text, quote=fmt.excerpt(quote, 120), reason=f.get("reason"),
+                    promise_id=gid, promise_ref=f"P{gid}", evidence_id=f["evidence_id"],
+                    at=at.isoformat() if at else None, segment_id=f.get("segment_id"))
 
 
 def _timeline(ctx: _Ctx, evidence: list[dict[str, Any]], segments: dict[int, list[dict[str, Any]]],
@@ -495,9 +582,10 @@ def _timeline(ctx: _Ctx, evidence: list[dict[str, Any]], segments: dict[int, lis
 
 
 def _evidence_sections(ctx: _Ctx, db: sqlite_utils.Database, by_id: dict[int, dict[str, Any]], included: list[int],
-                       number: dict[int, int], segments: dict[int, list[dict[str, Any]]],
-                       flags: dict[int, list[dict[str, Any]]], events: list[dict[str, Any]],
-                       ledger: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                       segments: dict[int, list[dict[str, Any]]], flags: dict[int, list[dict[str, Any]]],
+                       events: list[dict[str, Any]], ledger: list[dict[str, Any]],
+                       contradictions: dict[int, list[dict[str, Any]]]
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The 证据目录 and the appendix's transcripts, one entry per file in the report."""
     purposes = _load_purposes(db)
     events_by_ev: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -506,21 +594,24 @@ def _evidence_sections(ctx: _Ctx, db: sqlite_utils.Database, by_id: dict[int, di
     ledger_by_ev: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for entry in ledger:
         ledger_by_ev[entry["evidence_id"]].append(entry)
+    found_in: dict[int, list[dict[str, Any]]] = defaultdict(list)  # contradictions by the later evidence
+    for fs in contradictions.values():
+        for f in fs:
+            found_in[f["evidence_id"]].append(f)
     evidence_list, appendix = [], []
     for ev_id in included:
         ev, segs = by_id[ev_id], segments.get(ev_id, [])
-        evidence_list.append(_evidence_entry(ctx, ev, number[ev_id], segs, events_by_ev[ev_id],
-                                             ledger_by_ev.get(ev_id, []), purposes.get(ev_id),
-                                             by_id.get(ev.get("parent_id"))))
-        appendix.append(_appendix_entry(ctx, ev, number[ev_id], segs, flags.get(ev_id, []), events_by_ev[ev_id]))
+        evidence_list.append(_evidence_entry(ctx, ev, segs, events_by_ev[ev_id], ledger_by_ev.get(ev_id, []),
+                                             purposes.get(ev_id), by_id.get(ev.get("parent_id"))))
+        file_flags = [_file_flag(ctx, f) for f in flags.get(ev_id, []) if f["kind"] != "contradiction"]
+        appendix.append(_appendix_entry(ctx, ev, segs, file_flags + found_in.get(ev_id, []), events_by_ev[ev_id]))
     return evidence_list, appendix
 
 
-def _finish_events(ctx: _Ctx, events: list[dict[str, Any]], number: dict[int, int],
-                   by_id: dict[int, dict[str, Any]]) -> None:
-    """Add numbers and labels to the timeline rows and drop the builders' working keys."""
+def _finish_events(ctx: _Ctx, events: list[dict[str, Any]], by_id: dict[int, dict[str, Any]]) -> None:
+    """Add labels to the timeline rows and drop the builders' working keys."""
     for e in events:
-        e["evidence_no"] = number[e["evidence_id"]]
+        e["evidence_no"] = e["evidence_id"]
         e["evidence_name"] = by_id[e["evidence_id"]]["original_name"]
         e["kind_label"] = label(ctx.lang, "ev", e["kind"])
         e["time_meaning_label"] = label(ctx.lang, "tm", e["time_meaning"])
@@ -529,39 +620,46 @@ def _finish_events(ctx: _Ctx, events: list[dict[str, Any]], number: dict[int, in
 
 
 def _link_promises(events: list[dict[str, Any]], ledger: list[dict[str, Any]]) -> None:
-    """Each timeline row names the promises said in it, and carries their contradiction flags.
+    """Each timeline row names the promises said in it, and carries the contradiction flags that
+    concern it: those of its promises, and those found in it (the later evidence).
 
     A message row gets the promises found in its own segment; a whole-file row
-    (a recording, an email) gets every promise of its file.
+    (a recording, an email) gets every promise of its file. A contradiction found in a
+    message log is placed on its message when the flag names the segment (else only the
+    ledger and the appendix show it).
     """
     by_segment: dict[int, list[dict[str, Any]]] = defaultdict(list)
     by_evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    found_seg: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    found_ev: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for entry in ledger:
         by_evidence[entry["evidence_id"]].append(entry)
         if entry["_segment_id"] is not None:
             by_segment[entry["_segment_id"]].append(entry)
+        for f in entry["flags"]:
+            if f.get("segment_id") is not None:
+                found_seg[f["segment_id"]].append(f)
+            found_ev[f["evidence_id"]].append(f)
     for e in events:
         if e["whole"]:
             found = by_evidence.get(e["evidence_id"], [])
+            later = found_ev.get(e["evidence_id"], [])
         else:
             found = [p for sid in e["segment_ids"] for p in by_segment.get(sid, [])]
+            later = [f for sid in e["segment_ids"] for f in found_seg.get(sid, [])]
         e["promises"] = [p["ref"] for p in found]
-        e["flags"] += [f for p in found for f in p["flags"] if f["kind"] == "contradiction"]
+        own = [f for p in found for f in p["flags"] if f["kind"] == "contradiction"]
+        e["flags"] += own + [f for f in later if not any(f is g for g in own)]
     for entry in ledger:
         del entry["_segment_id"]
 
 
-def _evidence_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str, Any]],
-                    events: list[dict[str, Any]], promises: list[dict[str, Any]], user_purpose: str | None,
+def _evidence_entry(ctx: _Ctx, ev: dict[str, Any], segs: list[dict[str, Any]], events: list[dict[str, Any]],
+                    promises: list[dict[str, Any]], user_purpose: str | None,
                     parent: dict[str, Any] | None) -> dict[str, Any]:
     formed, meaning = _formed_at(ctx, ev, events)
-    note = ""
-    if ev.get("state") not in ("done", None):
-        note = ctx.m["state_note"].format(state=ev["state"])
-        if ev.get("error"):
-            note += " — " + ev["error"]
     return {
-        "no": no,
+        "no": ev["id"],
         "id": ev["id"],
         "name": ev["original_name"],
         "kind": ev["kind"],
@@ -576,14 +674,14 @@ def _evidence_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str,
         "sha256": ev["sha256"],
         "size": ev.get("size"),
         "state": ev.get("state"),
-        "note": note,
+        "note": _state_note(ctx, ev),
         "href": ctx.href(ev["id"]),
         "audio": ev["kind"] == "audio" and bool(ctx.href(ev["id"])),
         "promises": [p["ref"] for p in promises],
     }
 
 
-def _appendix_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str, Any]],
+def _appendix_entry(ctx: _Ctx, ev: dict[str, Any], segs: list[dict[str, Any]],
                     flags: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, Any]:
     """The file's full text. `in_timeline` says every message of it is already a timeline row
     (the PDF then points there instead of printing the same messages twice)."""
@@ -594,17 +692,19 @@ def _appendix_entry(ctx: _Ctx, ev: dict[str, Any], no: int, segs: list[dict[str,
         rows.append({
             "position_text": fmt.position_text(s.get("position"), s.get("start") if is_audio else None, ctx.lang),
             "at_text": ctx.time(at),
-            "who": _who(ctx, s.get("party"), s.get("speaker")),
+            **ctx.who(s.get("party"), s.get("speaker")),
             "text": s.get("text") or "",
             "flags": _seg_flags(ctx, s),
         })
+    reader = segs[0].get("reader") if segs else ""
     return {
-        "no": no,
+        "no": ev["id"],
         "id": ev["id"],
         "name": ev["original_name"],
         "sha256": ev["sha256"],
-        "reader": segs[0].get("reader") if segs else "",
-        "flags": [ctx.flag(f["kind"], _flag_detail(f)) for f in flags],
+        "reader": reader or "",
+        "reader_label": reader_label(ctx.lang, reader),
+        "flags": flags,
         "segments": rows,
         "in_timeline": bool(segs) and ev["kind"] in PER_MESSAGE_KINDS and len(events) == len(segs),
         "timeline_seqs": [events[0]["seq"], events[-1]["seq"]] if events else [],
@@ -622,6 +722,7 @@ def _meta(ctx: _Ctx, source: ReportSource, options: ReportOptions, now: datetime
         "case": options.case,
         "lang": ctx.lang,
         "tz": source.tz,
+        "tz_label": label(ctx.lang, "tz", source.tz),
         "generated_at": now.isoformat(),
         "generated_at_text": ctx.time(now.astimezone(ctx.zone)),
         "generator": source.generator,
@@ -637,6 +738,7 @@ def _cover(ctx: _Ctx, source: ReportSource, evidence_list: list[dict[str, Any]],
     included = {e["id"] for e in evidence_list}
     kinds = Counter(e["kind"] for e in events)
     statuses = Counter(p["status"] for p in ledger)
+    states = Counter(p["state"] for p in ledger)
     verify = source.verify() if source.verify else None
     return {
         "counterparty": _counterparty([ev for ev in evidence if ev["id"] in included], segments),
@@ -644,5 +746,6 @@ def _cover(ctx: _Ctx, source: ReportSource, evidence_list: list[dict[str, Any]],
         "evidence_files": len(evidence_list),
         "promises": len(ledger),
         "statuses": [{"status": s, "label": label(ctx.lang, "status", s), "n": n} for s, n in sorted(statuses.items())],
+        "states": [{"state": s, "label": label(ctx.lang, "state", s), "n": n} for s, n in sorted(states.items())],
         "verify": verify,
     }

@@ -83,9 +83,14 @@ def render_csv(data: dict[str, Any]) -> str:
         writer.writerow([
             e["seq"], e["at"] or "", e["at_text"], e["time_meaning_label"], e["kind_label"], e["who"], e["text"],
             e["duration"] if e["duration"] is not None else "", e["evidence_no"], e["evidence_name"],
-            e["position_text"], " ".join(e["promises"]), "; ".join(f["label"] for f in e["flags"]),
+            e["position_text"], " ".join(e["promises"]), "; ".join(_flag_text(m, f) for f in e["flags"]),
         ])
     return out.getvalue()
+
+
+def _flag_text(m: dict[str, str], flag: dict[str, Any]) -> str:
+    text = flag["label"] + (m["colon"] + flag["detail"] if flag.get("detail") else "")
+    return text + (f"{m['colon']}“{flag['quote']}”" if flag.get("quote") else "")
 
 
 def render(data: dict[str, Any], fmt: str) -> bytes:
