@@ -34,9 +34,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from reports.data import ReportOptions, ReportSource, load_evidence, build_report
+from reports.data import ReportOptions, ReportSource, build_report, load_evidence
 from reports.render import render_html, render_pdf
 from store import custody
+from store.report_reads import custody_log, source_paths
 
 CHUNK = 1 << 20
 MAX_NAME_BYTES = 150
@@ -126,11 +127,6 @@ def _vault_file(root: Path, relative: str) -> Path:
     return path
 
 
-def _sources(source: ReportSource, evidence_id: int) -> list[str]:
-    return [r["path"] for r in source.db.query(
-        "SELECT path FROM evidence_sources WHERE evidence_id = ? ORDER BY id", [evidence_id])]
-
-
 def _manifest_entry(source: ReportSource, ev: dict[str, Any], path: str) -> dict[str, Any]:
     return {
         "path": path,
@@ -144,7 +140,7 @@ def _manifest_entry(source: ReportSource, ev: dict[str, Any], path: str) -> dict
         "tz": ev.get("tz"),
         "ingested_at": ev.get("ingested_at"),
         "source": ev.get("source"),
-        "sources": _sources(source, ev["id"]),
+        "sources": source_paths(source.db, ev["id"]),
         "case": ev.get("case_name"),
         "parent_evidence_id": ev.get("parent_id"),
     }
@@ -152,7 +148,7 @@ def _manifest_entry(source: ReportSource, ev: dict[str, Any], path: str) -> dict
 
 def _custody_lines(source: ReportSource, evidence_ids: set[int], whole: bool) -> bytes:
     lines = []
-    for row in source.db.query("SELECT * FROM custody ORDER BY id"):
+    for row in custody_log(source.db):
         if whole or row["evidence_id"] is None or row["evidence_id"] in evidence_ids:
             out = row
         else:

@@ -37,10 +37,11 @@ def case(tmp_path_factory):
 
 
 def build(case, **options) -> dict:
+    """The report as the JSON format writes it (`Report.to_dict()`)."""
     home = case.home
     source = ReportSource(db=home.db(), root=home.root, tz=home.tz, generator="recorder test",
                           verify=lambda: verify_home(home))
-    return build_report(source, ReportOptions(case=CASE, now=NOW, **options))
+    return build_report(source, ReportOptions(case=CASE, now=NOW, **options)).to_dict()
 
 
 def run(case, *args: str) -> str:
@@ -282,7 +283,7 @@ def test_email_and_document_are_one_row_each(tmp_path: Path):
                          reader="pdf")
         db.conn.execute("UPDATE evidence SET meta = ? WHERE id = ?", ['{"pdf": {"pages": 1}}', ids[".pdf"]])
     source = ReportSource(db=db, root=home.root, tz=home.tz, generator="t")
-    data = build_report(source, ReportOptions(case=CASE))
+    data = build_report(source, ReportOptions(case=CASE)).to_dict()
     email, document = data["timeline"]
     assert email["kind"] == "email" and email["text"] == "关于您的还款计划 — 您好，您的二次分期申请已通过，共12期。"
     assert email["time_meaning"] == "content" and email["who"] == "对方（网商银行）"

@@ -26,6 +26,7 @@ from recorder.cli import cli
 from recorder.home import Home
 from recorder.intake import ingest_file
 from reports.data import ReportOptions, ReportSource, build_report
+from reports.model import Report
 from reports.purposes import set_purpose
 from reports.render import render
 from store.segments import replace_segments
@@ -57,8 +58,9 @@ def _more_files(home: Home, folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True)
     (folder / "客服聊天_20240819_090800.txt").write_text(
         "".join(f"{at} {'我' if who == 'me' else '客服'}：{text}\n" for at, who, text in CHAT2), encoding="utf-8")
-    (folder / "还款计划通知.eml").write_text("From: 网商银行 <service@mybank.cn>\nSubject: 关于您的还款计划\n"
-                                         "Date: Tue, 20 Aug 2024 09:30:00 +0800\n\n二次分期已通过。\n", encoding="utf-8")
+    email = ("From: 网商银行 <service@mybank.cn>\nSubject: 关于您的还款计划\n"
+             "Date: Tue, 20 Aug 2024 09:30:00 +0800\n\n二次分期已通过。\n")
+    (folder / "还款计划通知.eml").write_text(email, encoding="utf-8")
     weasyprint.HTML(string="<p>Agreement</p>").write_pdf(folder / "分期协议_20240821.pdf")
     (folder / "录音备份_20240820_090000.bin").write_bytes(bytes(range(256)) * 8)
     (folder / "空文件.txt").write_bytes(b"")
@@ -132,7 +134,7 @@ def case(tmp_path_factory):
     return home, ids, {**base.promise_ids, **more}
 
 
-def _build(home: Home, lang: str) -> dict:
+def _build(home: Home, lang: str) -> Report:
     source = ReportSource(db=home.db(), root=home.root, tz=home.tz, generator="recorder test")
     return build_report(source, ReportOptions(case=CASE, lang=lang, now=NOW))
 
@@ -148,9 +150,9 @@ def test_every_generated_word_is_in_the_reports_language(case, lang, tmp_path):
     home, ids, pids = case
     data = _build(home, lang)
     # the case really has every kind of row, state and flag
-    assert {e["kind"] for e in data["timeline"]} == {"recording", "call", "chat", "sms", "email", "document"}
-    assert {p["state"] for p in data["ledger"]} == {"overdue", "open", "undated", "to_confirm", "kept", "broken"}
-    reasons = {f["reason"] for p in data["ledger"] for f in p["flags"]}
+    assert {e.kind for e in data.timeline} == {"recording", "call", "chat", "sms", "email", "document"}
+    assert {p.state for p in data.ledger} == {"overdue", "open", "undated", "to_confirm", "kept", "broken"}
+    reasons = {f.reason for p in data.ledger for f in p.flags}
     assert reasons == {"fee_after_waiver", "contact_after_stop", "credit_report_after_promise", None}
     html = render(data, "html").decode("utf-8")
     text = generated_text(html)
@@ -178,26 +180,26 @@ def test_one_numbering_in_the_report_and_the_cli(case):
     home, ids, pids = case
     data = _build(home, "zh")
     cli_rows = {r["id"]: r for r in json.loads(_cli(home, "promises", "--all", "--json"))}
-    assert {p["id"] for p in data["ledger"]} == set(cli_rows)
-    for p in data["ledger"]:
-        assert p["ref"] == f"P{p['id']}" and p["evidence_no"] == cli_rows[p["id"]]["evidence_id"]
+    assert {p.id for p in data.ledger} == set(cli_rows)
+    for p in data.ledger:
+        assert p.ref == f"P{p.id}" and p.evidence_no == cli_rows[p.id]["evidence_id"]
     listed = {e["id"] for e in json.loads(_cli(home, "list", "--json"))}
-    assert {e["no"] for e in data["evidence"]} == {e["id"] for e in data["evidence"]} == listed
-    assert {e["evidence_no"] for e in data["timeline"]} <= listed
+    assert {e.no for e in data.evidence} == {e.id for e in data.evidence} == listed
+    assert {e.evidence_no for e in data.timeline} <= listed
     # the SMS's waiver is a second mention of the chat's: the flag that names it says P<the group's id>
-    [waiver] = [p for p in data["ledger"] if p["id"] == pids["waiver"]]
+    [waiver] = [p for p in data.ledger if p.id == pids["waiver"]]
     assert pids["sms_waiver"] in [s["id"] for s in cli_rows[pids["waiver"]]["sources"]]
-    fee = next(f for f in waiver["flags"] if f["reason"] == "fee_after_waiver")
-    assert fee["promise_ref"] == f"P{pids['waiver']}" and f"#{ids['sms']}" in fee["detail"]
+    fee = next(f for f in waiver.flags if f.reason == "fee_after_waiver")
+    assert fee.promise_ref == f"P{pids['waiver']}" and f"#{ids['sms']}" in fee.detail
     html = render(data, "html").decode("utf-8")
     assert not re.search(rf"\bP{pids['sms_waiver']}\b", generated_text(html))
-    for p in data["ledger"]:
-        assert f'id="P{p["id"]}"' in html
-    for e in data["evidence"]:
-        assert f'id="E{e["id"]}"' in html and f"#{e['id']}" in generated_text(html)
+    for p in data.ledger:
+        assert f'id="P{p.id}"' in html
+    for e in data.evidence:
+        assert f'id="E{e.id}"' in html and f"#{e.id}" in generated_text(html)
     # the contradiction shows on the later message too (the flag names its segment)
-    late = next(e for e in data["timeline"] if e["evidence_id"] == ids["sms"] and "违约金将按日计收" in e["text"])
-    assert {f["promise_ref"] for f in late["flags"]} >= {f"P{pids['waiver']}", f"P{pids['credit']}"}
+    late = next(e for e in data.timeline if e.evidence_id == ids["sms"] and "违约金将按日计收" in e.text)
+    assert {f.promise_ref for f in late.flags} >= {f"P{pids['waiver']}", f"P{pids['credit']}"}
     out = _cli(home, "promises", "--all")
     assert all(f"P{pid}" in out for pid in cli_rows) and f"证据 #{ids['chat2']}" in out
     # the CLI takes the ledger's P<id> too
