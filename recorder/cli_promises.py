@@ -16,7 +16,7 @@ import click
 from recorder.cli import emit_json, get_home
 from recorder.home import DEFAULT_TZ, Home
 from reports.fmt import amount_text, position_text
-from reports.i18n import label, translator
+from reports.i18n import contradiction_text, label, translator
 
 
 def _ref(ref: str | None, tz: str) -> datetime:
@@ -136,7 +136,15 @@ def _ledger_lines(r: dict, lang: str, kinds: dict[int, str]) -> list[str]:
     if r.get("condition"):
         lines.append("       " + t("cli_if", text=r["condition"]))
     lines += ["       " + t("cli_note", text=note["text"]) for note in r["notes"]]
+    lines += [click.style("       ⚑ " + _flag_sentence(r["id"], f, lang), fg="yellow") for f in flags]
     return lines
+
+
+def _flag_sentence(promise_id: int, flag: dict, lang: str) -> str:
+    """A contradiction in the report's words, from its fields (`reason`, `at`, `quote` when stored)."""
+    at = (flag.get("at") or "")[:16].replace("T", " ")
+    text = contradiction_text(lang, flag.get("reason"), f"P{promise_id}", f"#{flag['evidence_id']}", at)
+    return text + (f"{translator(lang)('colon')}“{flag['quote']}”" if flag.get("quote") else "")
 
 
 def _where(row: dict, lang: str, kinds: dict[int, str]) -> str:

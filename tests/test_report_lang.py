@@ -216,6 +216,10 @@ def test_the_cli_uses_the_reports_words_for_states(case):
     line = next(x for x in zh.splitlines() if x.startswith(f"P{pids['to_confirm']} "))
     assert "待确认" in line and "已逾期" not in line
     assert "已兑现" in zh and "未兑现" in zh and "未定期限" in zh
+    # each contradiction is a sentence in the same words, naming P<id> and the later evidence #<id>
+    flags = [x for x in zh.splitlines() if x.strip().startswith("⚑")]
+    assert any(f"P{pids['stop']}" in x and f"#{ids['calls']}" in x for x in flags)
+    assert all(wrong_words(re.sub(r"“[^”]*”", "", x), "zh") == [] for x in flags)
     en = _cli(home, "promises", "--all", "--lang", "en")
     assert "to confirm" in en and "kept" in en and "no due date" in en
     for line in en.splitlines():  # quotes, conditions and notes are the evidence's and the user's words
