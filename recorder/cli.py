@@ -8,6 +8,7 @@ to do. No business logic lives here.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -79,7 +80,6 @@ def _print_ingest(result) -> None:
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], case: str | None, no_process: bool) -> None:
     """Add files or folders to the vault through the same pipeline as the inbox."""
-    from pathlib import Path
 
     from recorder.intake import ingest_file, iter_files, skip_reason
     from recorder.pipeline import run_pending
@@ -166,11 +166,18 @@ def list_command(ctx: click.Context, as_json: bool, case: str | None, kind: str 
 @cli.command()
 @click.argument("evidence_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "srt", "vtt", "json"]),
+              help="Only the transcript, to take away: speaker and time on every line.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the speaker labels in --format.")
 @click.pass_context
-def show(ctx: click.Context, evidence_id: int, as_json: bool) -> None:
+def show(ctx: click.Context, evidence_id: int, as_json: bool, fmt: str | None, lang: str) -> None:
     """One evidence: its facts, sources and segments (transcript or messages)."""
     from store.evidence import show_evidence
 
+    if fmt:
+        _show_transcript(ctx, evidence_id, fmt, lang)
+        return
     data = show_evidence(get_home(ctx).db(), evidence_id)
     if data is None:
         raise click.ClickException(f"There is no evidence {evidence_id}; `recorder list` shows the ids.")
@@ -183,23 +190,64 @@ def show(ctx: click.Context, evidence_id: int, as_json: bool) -> None:
             click.echo(f"{key:>18}: {ev[key]}")
     for seg in data["segments"]:
         where = f"{seg['start']:7.1f}s" if seg["start"] is not None else (seg["at"] or "")
-        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['text']}")
+        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['display']}")
     for flag in data["flags"]:
         click.echo(f"flag {flag['kind']}: {flag['detail']}")
 
 
-@cli.command()
-@click.pass_context
-def verify(ctx: click.Context) -> None:
-    """Re-hash every vault file and check the custody chain; exit 1 naming each mismatch."""
-    from recorder.verify import verify_home
+def _show_transcript(ctx: click.Context, evidence_id: int, fmt: str, lang: str) -> None:
+    from store.evidence import transcript
+    from transcribe.formats import FormatError, render
 
-    result = verify_home(get_home(ctx))
+    found = transcript(get_home(ctx).db(), evidence_id)
+    if found is None:
+        raise click.ClickException(f"There is no evidence {evidence_id}; `recorder list` shows the ids.")
+    try:
+        click.echo(render(found, fmt, lang), nl=False)
+    except FormatError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@cli.command()
+@click.option("--against", "bundles", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="An evidence bundle (.zip) made earlier: prove the custody chain still extends the head it"
+                   " recorded. Repeatable.")
+@click.option("--head", "heads", multiple=True, metavar="ROWS:HASH",
+              help="A head printed by an earlier `recorder verify` and kept elsewhere. Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.pass_context
+def verify(ctx: click.Context, bundles: tuple[str, ...], heads: tuple[str, ...], as_json: bool) -> None:
+    """Re-hash every vault file and check the custody chain; exit 1 naming each mismatch.
+
+    Prints the chain's head (rows and last hash): keep it somewhere else (e-mail it
+    to yourself), so that later `--head` can prove no row was cut off the end.
+    """
+    from recorder.verify import Anchor, verify_home
+    from reports.bundle import BundleError, bundle_head
+    from store.custody import ChainHead, CustodyError
+
+    try:
+        anchors = [Anchor(bundle_head(Path(b)), f"bundle {b}") for b in bundles]
+        anchors += [Anchor(ChainHead.parse(h), "given with --head") for h in heads]
+    except (BundleError, CustodyError) as e:
+        raise click.ClickException(str(e)) from e
+    result = verify_home(get_home(ctx), anchors=anchors)
+    if as_json:
+        emit_json(result)
+        ctx.exit(0 if result["ok"] else 1)
     for problem in result["problems"]:
         click.echo(f"MISMATCH {problem}")
+    if result["ok"]:
+        click.echo(f"ok: {result['checked']} file(s) match their SHA-256;"
+                   " the custody chain is intact")
+        for anchor in result["anchors"]:
+            click.echo(f"ok: the chain extends the head {anchor['rows']}:{anchor['hash']} ({anchor['origin']})")
+    head = result["head"]
+    click.echo(f"custody head: {head['rows']}:{head['hash']}")
+    click.echo("keep this head elsewhere (e-mail it to yourself); `recorder verify --head ROWS:HASH`"
+               " later proves no custody row was cut off since", err=True)
     if not result["ok"]:
         ctx.exit(1)
-    click.echo(f"ok: {result['checked']} file(s) match their SHA-256; the custody chain is intact")
 
 
 @cli.command()

@@ -91,7 +91,8 @@ def export(ctx: click.Context, bundle: Path, case: str | None, lang: str, redact
         result = export_bundle(_source(_home(ctx)), bundle, case=case, lang=lang, redact=redact)
     except (BundleError, OSError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"{result.originals} original(s), {result.files} file(s) in the bundle", err=True)
+    click.echo(f"{result.originals} original(s), {result.files} file(s) in the bundle;"
+               f" custody head {result.chain_head}", err=True)
     click.echo(str(result.path))
 
 

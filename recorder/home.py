@@ -1,6 +1,8 @@
 """The home folder: where the inbox, the vault, the database and exports live.
 
-Chosen by `--home`, else `RECORDER_HOME`, else `~/Recorder`. Every path the
+Chosen by `--home`, else `RECORDER_HOME`, else `~/Recorder`. Settings live in its
+`config.toml`: `tz`, `display` (`"zh-Hans"`, the default, or `"zh-Hant"`: the script that
+transcripts, snippets, the ledger and reports are shown in) and a table per area. Every path the
 program derives from a file name is resolved inside the home (see `inside`),
 so a hostile name such as `../../etc/passwd` can never escape it.
 """
@@ -16,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 DEFAULT_TZ = "Asia/Shanghai"
+DISPLAY_SCRIPTS = ("zh-Hans", "zh-Hant")
 
 
 class HomeError(Exception):
@@ -27,6 +30,7 @@ class Home:
     root: Path
     tz: str = DEFAULT_TZ
     config: dict[str, Any] = field(default_factory=dict)
+    display: str = DISPLAY_SCRIPTS[0]
 
     @classmethod
     def locate(cls, home: str | os.PathLike | None = None, tz: str | None = None) -> "Home":
@@ -36,6 +40,10 @@ class Home:
         h = cls(root=root)
         h.config = h._load_config()
         h.tz = tz or h.config.get("tz") or DEFAULT_TZ
+        h.display = h.config.get("display", DISPLAY_SCRIPTS[0])
+        if h.display not in DISPLAY_SCRIPTS:
+            raise HomeError(f"display = {h.display!r} in {h.config_path} is not one of"
+                            f" {', '.join(DISPLAY_SCRIPTS)}; fix or remove it.")
         return h
 
     @property
@@ -86,9 +94,12 @@ class Home:
 
     def db(self) -> sqlite_utils.Database:
         from store.db import open_db
+        from store.segments import sync_display
 
         self.root.mkdir(parents=True, exist_ok=True)
-        return open_db(self.db_path)
+        db = open_db(self.db_path)
+        sync_display(db, self.display)  # one query unless the setting changed since the last open
+        return db
 
     def inside(self, relative: str | os.PathLike) -> Path:
         """Resolve `relative` under the home, refusing anything that would leave it."""

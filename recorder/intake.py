@@ -153,7 +153,8 @@ def _new_evidence(
         jobs.enqueue(db, evidence_id, "read")
     custody.append(
         db, "ingest", actor=ACTOR, evidence_id=evidence_id,
-        details={"sha256": stored.sha256, "size": stored.size, "source": source, "original_name": name,
+        details={"sha256": stored.sha256, "size": stored.size, "source": custody.public_path(source, home.inbox),
+                 "original_name": name,
                  "kind": kind, "recorded_at": when.value.isoformat(), "recorded_at_source": when.source,
                  "parent_id": parent_id},
     )
@@ -187,7 +188,8 @@ def ingest_file(home: Home, db: sqlite_utils.Database, path: Path, *, case: str 
         if existing is not None:
             if _add_source(db, existing, source, name, case, st):
                 custody.append(db, "source_added", actor=ACTOR, evidence_id=existing,
-                               details={"source": source, "sha256": stored.sha256})
+                               details={"source": custody.public_path(source, home.inbox),
+                                        "sha256": stored.sha256})
             state = db.conn.execute("SELECT state FROM evidence WHERE id = ?", [existing]).fetchone()[0]
             return IngestResult(source, existing, False, state)
         evidence_id = _new_evidence(home, db, stored, name=name, source=source, case=case,

@@ -4,7 +4,8 @@ Layout, under one top folder named after the zip:
   report.html, report.pdf   the report, linking each promise to its original (audio at the offset)
   originals/                the vault's bytes, unchanged, under their original (cleaned) names
   manifest.json             every original's SHA-256, size, recorded-at (and its source), where it came from
-  custody.jsonl             the custody log, this export included
+                            (relative to the inbox: case/file name), and the custody chain's head
+  custody.jsonl             the custody log, up to and including this export's row
   SHA256SUMS                every file above; `sha256sum -c` reads it
   verify.sh, verify.py      the checks, offline (verify.py: standard library only)
 
@@ -15,8 +16,17 @@ Design decisions:
 - Names inside the zip come from the user's file names, cleaned: no folders, no
   `..`, no control or reserved characters, Chinese kept, duplicates numbered.
 - The custody log is a hash chain over the whole home. For a one-case bundle the
-  rows of other cases are written as stubs (id, hash, prev_hash only): the chain
-  still checks end to end, without handing over the names of other disputes.
+  rows of other cases (their evidence, and reports or bundles made for them) are
+  written as stubs (id, hash, prev_hash only): the chain still checks end to end,
+  without handing over the names of other disputes.
+- The bundle anchors the chain: manifest.json and the export row record the head
+  (rows and last hash) before the export, and the log ends with the export row,
+  whose `manifest_sha256` pins the manifest. `recorder verify --against` later
+  proves the home's chain still extends the bundle's (`bundle_head`).
+- No absolute path of the user's machine goes into the bundle: sources are shown
+  relative to the inbox (`custody.public_path`). Ingest rows written before
+  Recorder logged relative sources still hold absolute ones; they are hashed
+  into the chain and go in unchanged.
 - The zip is written beside the target and renamed into place.
 """
 
@@ -55,6 +65,7 @@ class BundleResult:
     originals: int
     files: int
     manifest_sha256: str
+    chain_head: custody.ChainHead  # the head the bundle holds: its export row (what `--against` checks)
 
 
 def safe_name(name: str, fallback: str) -> str:
@@ -127,7 +138,12 @@ def _vault_file(root: Path, relative: str) -> Path:
     return path
 
 
+def _inbox(source: ReportSource) -> Path:
+    return source.root / "inbox"  # recorder.home.Home.inbox; reports never import the CLI's package
+
+
 def _manifest_entry(source: ReportSource, ev: dict[str, Any], path: str) -> dict[str, Any]:
+    inbox = _inbox(source)
     return {
         "path": path,
         "evidence_id": ev["id"],
@@ -139,22 +155,60 @@ def _manifest_entry(source: ReportSource, ev: dict[str, Any], path: str) -> dict
         "recorded_at_source": ev.get("recorded_at_source"),
         "tz": ev.get("tz"),
         "ingested_at": ev.get("ingested_at"),
-        "source": ev.get("source"),
-        "sources": source_paths(source.db, ev["id"]),
+        "source": custody.public_path(ev.get("source") or "", inbox),
+        "sources": [custody.public_path(p, inbox) for p in source_paths(source.db, ev["id"])],
         "case": ev.get("case_name"),
         "parent_evidence_id": ev.get("parent_id"),
     }
 
 
-def _custody_lines(source: ReportSource, evidence_ids: set[int], whole: bool) -> bytes:
-    lines = []
-    for row in custody_log(source.db):
-        if whole or row["evidence_id"] is None or row["evidence_id"] in evidence_ids:
+def _shown_in_full(row: dict[str, Any], evidence_ids: set[int], case: str | None) -> bool:
+    """Is this custody row about the bundle's own case (else it goes in as a stub)?"""
+    if case is None:
+        return True
+    if row["evidence_id"] is not None:
+        return row["evidence_id"] in evidence_ids
+    row_case = json.loads(row["details"] or "{}").get("case")
+    return row_case is None or row_case == case
+
+
+def _custody_lines(source: ReportSource, evidence_ids: set[int], case: str | None,
+                   last_id: int) -> tuple[bytes, custody.ChainHead]:
+    """The log up to and including the export row `last_id` (other cases' rows as stubs), and its head."""
+    lines, last = [], custody.GENESIS
+    for row in custody_log(source.db, up_to=last_id):
+        if _shown_in_full(row, evidence_ids, case):
             out = row
         else:
             out = {"id": row["id"], "prev_hash": row["prev_hash"], "hash": row["hash"], "omitted": True}
         lines.append(json.dumps(out, ensure_ascii=False, sort_keys=True))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        last = row["hash"]
+    return ("\n".join(lines) + "\n").encode("utf-8"), custody.ChainHead(len(lines), last)
+
+
+def bundle_head(path: Path) -> custody.ChainHead:
+    """The chain head a bundle holds: the rows of its custody.jsonl and the last one's hash (its export row).
+
+    The rows must link to one another; a bundle whose log does not is reported
+    as such rather than blamed on the home (its own verify.py says what changed).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if PurePosixPath(n).name == "custody.jsonl"
+                     and len(PurePosixPath(n).parts) <= 2]
+            if len(names) != 1:
+                raise BundleError(f"{path} holds no custody.jsonl; is it a bundle made by `recorder export`?")
+            lines = zf.read(names[0]).decode("utf-8").splitlines()
+    except (zipfile.BadZipFile, OSError, UnicodeDecodeError) as e:
+        raise BundleError(f"{path} cannot be read as an evidence bundle ({e}).") from e
+    previous, rows = custody.GENESIS, 0
+    for line in filter(str.strip, lines):
+        row = json.loads(line)
+        if row.get("prev_hash") != previous:
+            raise BundleError(f"The custody log in {path} is broken at row {row.get('id')}; unpack the bundle"
+                              " and run its verify.py to see what changed.")
+        previous, rows = row["hash"], rows + 1
+    return custody.ChainHead(rows, previous)
 
 
 def _template_bytes(name: str) -> bytes:
@@ -175,12 +229,14 @@ def export_bundle(source: ReportSource, out: Path, *, case: str | None = None, l
         raise BundleError(f"There is no evidence {where}; check the name with `recorder list`.")
     paths = unique_names(evidence)
     data = build_report(source, ReportOptions(case=case, lang=lang, redact=redact, bundle_paths=paths, now=now))
+    head = custody.chain_head(source.db)
     manifest = {
         "format": "recorder-evidence-bundle/1",
         "generator": source.generator,
         "created_at": now.isoformat(),
         "case": case,
         "tz": source.tz,
+        "chain_head": head.as_dict(),
         "files": [_manifest_entry(source, ev, paths[ev["id"]]) for ev in evidence],
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
@@ -195,10 +251,12 @@ def export_bundle(source: ReportSource, out: Path, *, case: str | None = None, l
             writer.add_bytes("report.pdf", render_pdf(data))
             writer.add_bytes("manifest.json", manifest_bytes)
             manifest_sha = writer.sums["manifest.json"]
-            custody.append(source.db, "export", actor=source.generator,
-                           details={"bundle": out.name, "case": case, "originals": len(evidence),
-                                    "redacted": redact, "manifest_sha256": manifest_sha})
-            writer.add_bytes("custody.jsonl", _custody_lines(source, {ev["id"] for ev in evidence}, case is None))
+            row = custody.append(source.db, "export", actor=source.generator,
+                                 details={"bundle": out.name, "case": case, "originals": len(evidence),
+                                          "redacted": redact, "manifest_sha256": manifest_sha,
+                                          "chain_head": head.as_dict()})
+            log, bundle_chain = _custody_lines(source, {ev["id"] for ev in evidence}, case, row["id"])
+            writer.add_bytes("custody.jsonl", log)
             writer.add_bytes("verify.py", _template_bytes("verify.py"), mode=0o755)
             writer.add_bytes("verify.sh", _template_bytes("verify.sh"), mode=0o755)
             sums = "".join(f"{h}  {name}\n" for name, h in sorted(writer.sums.items()))
@@ -206,7 +264,7 @@ def export_bundle(source: ReportSource, out: Path, *, case: str | None = None, l
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-    return BundleResult(out, len(evidence), len(writer.sums) + 1, manifest_sha)
+    return BundleResult(out, len(evidence), len(writer.sums) + 1, manifest_sha, bundle_chain)
 
 
 def _add_originals(source: ReportSource, writer: _ZipWriter, evidence: list[dict[str, Any]],

@@ -2,7 +2,7 @@
 
 A report handed to a regulator is part of the record: the custody log says
 when it was made, in which format, for which case and period, whether it was
-redacted, and the SHA-256 of what was written.
+redacted, the SHA-256 of what was written, and the chain head it was made at.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def write_report(source: ReportSource, options: ReportOptions, fmt: str, out: Pa
     if not load_evidence(source.db, options.case):
         where = f"in case {options.case!r}" if options.case else "in this home yet"
         raise ReportError(f"There is no evidence {where}; `recorder list` shows the cases and files.")
+    head = custody.chain_head(source.db)  # the chain as the report saw it: kept in its custody row
     data = build_report(source, options)
     content = render(data, fmt)
     write_atomic(Path(out), content)
@@ -47,6 +48,6 @@ def write_report(source: ReportSource, options: ReportOptions, fmt: str, out: Pa
         "format": fmt, "file": Path(out).name, "sha256": digest, "case": options.case,
         "from": options.date_from.isoformat() if options.date_from else None,
         "to": options.date_to.isoformat() if options.date_to else None,
-        "lang": options.lang, "redacted": options.redact,
+        "lang": options.lang, "redacted": options.redact, "chain_head": head.as_dict(),
     })
     return ReportResult(Path(out), fmt, digest, len(data.timeline), len(data.ledger), len(data.evidence))

@@ -10,7 +10,8 @@ Design decisions:
   system CJK fonts (Debian `fonts-noto-cjk`) subset and embedded. WeasyPrint
   is told to fetch nothing: any URL it would load is refused.
 - CSV is the timeline (one row per contact), UTF-8 with a BOM so that Excel
-  shows Chinese correctly.
+  shows Chinese correctly; every row goes through `csv_safe.safe_row`, so no
+  chat line can become a live formula.
 - Templates read the report's dataclasses; every word they print comes from `t()` (the
   catalogue); the evidence's own words are printed inside `class="v"` (commands and hashes
   inside `<code>`), so a reader and a test can tell them from the program's.
@@ -28,6 +29,7 @@ from typing import Any
 
 import jinja2
 
+from reports.csv_safe import safe_row
 from reports.i18n import MESSAGES, translator
 from reports.model import Flag, Report
 
@@ -80,15 +82,17 @@ def render_csv(report: Report) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     m = MESSAGES[report.meta.lang]
-    writer.writerow([m["col_no"], m["col_time"], m["col_time"], m["col_time_meaning"], m["col_type"], m["col_who"],
-                     m["col_content"], m["duration"], m["col_evidence"], m["col_ev_name"], m["col_position"],
-                     m["ledger"], m["col_flags"]])
+    writer.writerow(safe_row([
+        m["col_no"], m["col_time"], m["col_time"], m["col_time_meaning"], m["col_type"], m["col_who"],
+        m["col_content"], m["duration"], m["col_evidence"], m["col_ev_name"], m["col_position"],
+        m["ledger"], m["col_flags"],
+    ]))
     for e in report.timeline:
-        writer.writerow([
+        writer.writerow(safe_row([
             e.seq, e.at or "", e.at_text, e.time_meaning_label, e.kind_label, e.who, e.text,
             e.duration if e.duration is not None else "", e.evidence_no, e.evidence_name,
             e.position_text, " ".join(e.promises), "; ".join(_flag_text(m, f) for f in e.flags),
-        ])
+        ]))
     return out.getvalue()
 
 

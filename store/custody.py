@@ -3,19 +3,34 @@
 Each row carries the SHA-256 of the previous row's hash plus its own content,
 so deleting, reordering or editing any row breaks the chain from that row on,
 and `verify_chain` names the first row that no longer fits.
+
+A chain checks only against itself: cutting rows off its end leaves a shorter,
+valid chain. The head (`chain_head`: how many rows, and the last row's hash) is
+therefore written into every bundle and printed by `recorder verify`, so the
+user can keep it elsewhere; `extends` proves later that the chain still holds
+that head, i.e. nothing up to it was cut or rewritten.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import sqlite_utils
 
+ATTACHMENT_MARK = "#attachment/"
+
 GENESIS = "0" * 64
+HEAD_PATTERN = re.compile(r"^\s*(\d+)\s*[:：]\s*([0-9a-fA-F]{64})\s*$")
+
+
+class CustodyError(ValueError):
+    """A chain head given by the user cannot be read; the message shows the expected form."""
 
 
 def _canonical(row: dict[str, Any]) -> str:
@@ -73,6 +88,23 @@ def append(
     return row
 
 
+def public_path(source: str, inbox: Path) -> str:
+    """A source path as the custody log and bundles show it: never an absolute path of the user's machine.
+
+    A file dropped in the inbox is shown relative to it (`网商贷/录音.m4a`, case
+    then file name); one taken from elsewhere by its file name alone. The full
+    path stays in the local database (`evidence.source`, `evidence_sources`).
+    An email attachment keeps its `#attachment/NAME` tail.
+    """
+    path, mark, tail = source.partition(ATTACHMENT_MARK)
+    pure = PurePosixPath(path.replace("\\", "/"))
+    try:
+        shown = pure.relative_to(PurePosixPath(inbox.as_posix())).as_posix()
+    except ValueError:
+        shown = pure.name
+    return shown + mark + tail
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     row_id: int
@@ -90,3 +122,54 @@ def verify_chain(db: sqlite_utils.Database) -> list[ChainProblem]:
             problems.append(ChainProblem(row["id"], "content does not match its hash"))
         prev = row["hash"]
     return problems
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """Where the chain stood: its number of rows and the hash of its last row (GENESIS when empty).
+
+    Written as `ROWS:HASH` (`str(head)`), the form `recorder verify` prints and `--head` reads.
+    """
+
+    rows: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.rows}:{self.hash}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "hash": self.hash}
+
+    @classmethod
+    def parse(cls, text: str) -> "ChainHead":
+        match = HEAD_PATTERN.match(text or "")
+        if not match:
+            raise CustodyError(f"{text!r} is not a chain head; write it as ROWS:HASH, the way `recorder verify`"
+                               " prints it (e.g. 42:3f5a…, 64 hex digits).")
+        return cls(int(match.group(1)), match.group(2).lower())
+
+
+def chain_head(db: sqlite_utils.Database) -> ChainHead:
+    """The head of the chain now: the one place it is computed (reports, bundles and `verify` use it)."""
+    count, last = db.conn.execute(
+        "SELECT COUNT(*), (SELECT hash FROM custody ORDER BY id DESC LIMIT 1) FROM custody").fetchone()
+    return ChainHead(count, last or GENESIS)
+
+
+def extends(db: sqlite_utils.Database, head: ChainHead) -> str | None:
+    """None when the chain, in order, still has `head.hash` as its row number `head.rows`; else why not.
+
+    With `verify_chain` finding nothing, this proves every row up to that head is
+    unchanged: each hash covers all the rows before it.
+    """
+    if head.rows == 0:
+        return None if head.hash == GENESIS else "an empty chain's head must be the genesis hash (64 zeros)"
+    row = db.conn.execute("SELECT hash FROM custody ORDER BY id LIMIT 1 OFFSET ?", [head.rows - 1]).fetchone()
+    if row is None:
+        now = chain_head(db).rows
+        return (f"the chain has {now} row(s), fewer than the {head.rows} it had at head {head}:"
+                " rows were deleted from its end")
+    if row[0] != head.hash:
+        return (f"row number {head.rows} no longer has the hash {head.hash}: the chain was cut back and"
+                " written again from that point (or the head comes from another home)")
+    return None

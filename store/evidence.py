@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from store.segments import load_segments
+from transcribe.formats import Line, Transcript
 
 LIST_KEYS = ("id", "sha256", "kind", "source", "original_name", "case", "recorded_at", "state")
 
@@ -69,10 +70,26 @@ def show_evidence(db: sqlite_utils.Database, evidence_id: int) -> dict[str, Any]
     segments = [
         {"start": s["start"], "end": s["end"], "text": s["text"], "text_norm": s["text_norm"],
          "party": s["party"], "speaker": s["speaker"], "at": s["at"], "position": s["position"],
-         "flags": s["flags"], "meta": s["meta"]}
+         "flags": s["flags"], "meta": s["meta"],
+         "display": s["display"] if s["display"] is not None else s["text"],
+         "repairs": [{"start": a, "end": b, "word": w, "heard": h} for a, b, w, h in s["repairs"]]}
         for s in load_segments(db, evidence_id)
     ]
     flags = list(db.query("SELECT kind, detail, start, end FROM flags WHERE evidence_id = ? ORDER BY id", [evidence_id]))
     children = [r["id"] for r in db.query("SELECT id FROM evidence WHERE parent_id = ?", [evidence_id])]
     evidence["attachments"] = children
     return {"evidence": evidence, "segments": segments, "flags": flags}
+
+
+def transcript(db: sqlite_utils.Database, evidence_id: int) -> Transcript | None:
+    """The evidence's segments as a take-away transcript (display text, raw beside it); None when no such id."""
+    data = show_evidence(db, evidence_id)
+    if data is None:
+        return None
+    ev = data["evidence"]
+    lines = [Line(text=s["display"] or "", start=s["start"], end=s["end"], at=s["at"], party=s["party"],
+                  speaker=s["speaker"], raw=s["text"], repairs=s["repairs"]) for s in data["segments"]]
+    reader = db.conn.execute("SELECT reader FROM segments WHERE evidence_id = ? LIMIT 1", [evidence_id]).fetchone()
+    return Transcript(evidence_id=ev["id"], file=ev["original_name"], sha256=ev["sha256"],
+                      recorded_at=ev["recorded_at"], language=ev["meta"].get("language"),
+                      reader=reader[0] if reader else None, lines=lines)

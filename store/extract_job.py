@@ -7,6 +7,10 @@ Design decisions:
 - Re-extraction is idempotent and keeps the user's word: a promise is identified by its segment,
   kind, party and quote; a promise found again keeps its id (and its edits), one no longer found
   is deleted unless the user edited it.
+- Promises are read from the segments' display text (Simplified, domain words repaired), so the
+  ledger, the reports and the quotes show what a person reads; the rules fold and repair their
+  own copy as before. A promise's key hashes its quote folded to Simplified, so a change of the
+  display script does not change it.
 - Rows are mentions: the same commitment said in a chat, an SMS and a call is one mention in
   each; `store.promises` groups them into one promise when it reads the ledger.
 """
@@ -23,6 +27,7 @@ from store.extract import Promise, extract_segments
 from store.followup import check_evidence
 from store.search import index_evidence
 from store.segments import load_segments
+from transcribe.display import display_text, to_simplified
 
 
 def _said_at(seg: dict[str, Any], recorded_at: datetime | None, fallback: datetime) -> datetime:
@@ -46,8 +51,17 @@ def _offset(seg: dict[str, Any]) -> float:
 
 def promise_key(idx: int, p: Promise) -> str:
     """The identity of a promise across re-extractions: segment position, kind, party, quote."""
-    quote = hashlib.sha256(p.text.encode("utf-8")).hexdigest()[:16]
-    return f"{idx}:{p.kind}:{p.party}:{quote}"
+    return _key(idx, p.kind, p.party, p.text)
+
+
+def _key(idx: int, kind: str, party: str, quote: str) -> str:
+    digest = hashlib.sha256(to_simplified(quote).encode("utf-8")).hexdigest()[:16]
+    return f"{idx}:{kind}:{party}:{digest}"
+
+
+def as_displayed(segs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The segments with `text` replaced by their display text, for the promise rules."""
+    return [{**s, "text": s["display"] if s.get("display") is not None else s["text"]} for s in segs]
 
 
 def extract_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
@@ -61,8 +75,9 @@ def extract_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
     recorded = datetime.fromisoformat(ev["recorded_at"]) if ev.get("recorded_at") else None
     fallback = datetime.fromisoformat(ev["ingested_at"]) if ev.get("ingested_at") else datetime.now().astimezone()
     refs = [_said_at(s, recorded, fallback) for s in segs]
-    found = extract_segments(segs, refs)
-    rows = [_row(evidence_id, segs[f.index], refs[f.index], f.promise) for f in found]
+    shown = as_displayed(segs)
+    found = extract_segments(shown, refs)
+    rows = [_row(evidence_id, shown[f.index], refs[f.index], f.promise) for f in found]
     _store(db, evidence_id, rows)
     index_evidence(db, evidence_id, segs)
     check_evidence(db, evidence_id)
@@ -102,3 +117,37 @@ def _store(db: sqlite_utils.Database, evidence_id: int, rows: list[dict[str, Any
         else:
             db.conn.execute("DELETE FROM flags WHERE promise_id = ?", [pid])
             db.conn.execute("DELETE FROM promises WHERE id = ?", [pid])
+
+
+def _quote_shown(quote: str | None, raw: str | None, shown: str | None, spoken: bool) -> str | None:
+    """A quote cut from a segment's raw text, as cut from its display text instead."""
+    if not quote:
+        return quote
+    at = (raw or "").find(quote)
+    if at >= 0 and shown is not None and len(shown) == len(raw):
+        return shown[at:at + len(quote)]
+    return display_text(quote, spoken=spoken).text
+
+
+def redisplay_promises(db: sqlite_utils.Database) -> int:
+    """Move stored promises to the display form and re-key them (the migration to display text).
+
+    Before, the extract job read the raw text: the quote, the condition and the segment text were
+    raw, and the key hashed the raw quote. Each quote is found in its segment's raw text and the
+    same span of the display text replaces it, so the next extraction finds the same key and the
+    user's edits stay attached.
+    """
+    rows = db.conn.execute(
+        "SELECT p.id, p.segment_idx, p.kind, p.party, p.text, p.condition, p.segment_text, s.text, s.display,"
+        " e.kind FROM promises p JOIN evidence e ON e.id = p.evidence_id"
+        " LEFT JOIN segments s ON s.id = p.segment_id").fetchall()
+    for pid, idx, kind, party, quote, condition, seg_text, raw, shown, ev_kind in rows:
+        spoken = ev_kind == "audio"
+        raw, shown = (raw, shown) if raw is not None else (seg_text, None)
+        new_quote = _quote_shown(quote, raw, shown, spoken)
+        db.conn.execute(
+            "UPDATE promises SET text = ?, condition = ?, segment_text = ?, key = ? WHERE id = ?",
+            [new_quote, _quote_shown(condition, raw, shown, spoken),
+             shown if shown is not None else (display_text(seg_text, spoken=spoken).text if seg_text else seg_text),
+             _key(idx if idx is not None else 0, kind, party, new_quote or ""), pid])
+    return len(rows)

@@ -264,3 +264,28 @@ def m040_evidence_purposes(db: sqlite_utils.Database) -> None:
         pk="evidence_id",
         foreign_keys=[("evidence_id", "evidence", "id")],
     )
+
+
+@migration
+def m020_segment_display(db: sqlite_utils.Database) -> None:
+    """The display text beside the machine's words (see store/segments.py, transcribe/display.py).
+
+    `segments.display` is what people read (Simplified by default, domain words repaired in
+    speech) and `segments.repairs` says which words were repaired from what; `text` stays as the
+    reader wrote it. `settings` records the display script the texts were made in. Existing
+    segments get their display text; existing promise quotes move to the display form too (the
+    extract job now reads it) and are re-keyed, so the user's edits stay attached to them; the
+    search index is rebuilt to hold both forms.
+    """
+    from store.extract_job import redisplay_promises
+    from store.search import reindex_all
+    from store.segments import recompute_display
+    from transcribe.display import DEFAULT_SCRIPT
+
+    db["segments"].add_column("display", str)
+    db["segments"].add_column("repairs", str)
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["settings"].insert({"key": "display", "value": DEFAULT_SCRIPT})
+    recompute_display(db, DEFAULT_SCRIPT)
+    redisplay_promises(db)
+    reindex_all(db.conn)

@@ -52,6 +52,8 @@ def case_segments(db: sqlite_utils.Database, case: str | None) -> Rows:
         row["position"] = _json(row.get("position"), {}) or None
         row["flags"] = _json(row.get("flags"), [])
         row["meta"] = _json(row.get("meta"), {})
+        # the report shows the display text (script and sound-alikes repaired) when there is one
+        row["text_raw"], row["text"] = row["text"], row["display"] if row.get("display") is not None else row["text"]
         by_evidence[row["evidence_id"]].append(row)
     return by_evidence
 
@@ -78,9 +80,12 @@ def custody_summary_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT id, at, action, evidence_id, hash FROM custody ORDER BY id"))
 
 
-def custody_log(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
-    """Every custody row, every column, in order (the bundle's custody.jsonl)."""
-    yield from db.query("SELECT * FROM custody ORDER BY id")
+def custody_log(db: sqlite_utils.Database, up_to: int | None = None) -> Iterator[dict[str, Any]]:
+    """Every custody row (up to and including row `up_to`), every column, in order (custody.jsonl)."""
+    if up_to is None:
+        yield from db.query("SELECT * FROM custody ORDER BY id")
+    else:
+        yield from db.query("SELECT * FROM custody WHERE id <= ? ORDER BY id", [up_to])
 
 
 def source_paths(db: sqlite_utils.Database, evidence_id: int) -> list[str]:

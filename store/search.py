@@ -7,6 +7,9 @@ Design decisions (measured facts in docs/benchmarks.md, "Search"):
   (减免违约金 → 减免 免违 违约 约金) and English or numbers stay words (porter-stemmed, so
   "waive" finds "waived"). A query is cut the same way and searched as a phrase of bigrams, which
   matches exactly the segments that contain it. Single characters go to a second column.
+- Both forms of a spoken segment are indexed: the Simplified raw text and, where domain words
+  were repaired (store/segments.py), the repaired text, so 减免 and the 见面 Whisper wrote both
+  find it. Snippets are cut from the display text.
 - No SQL triggers: the index text is computed in Python, so the `extract` job (which runs after
   every read) replaces an evidence's rows; `rebuild_index` recomputes everything.
 - Ranking is BM25, computed in Python over every match, or over the newest 5,000 matches when a
@@ -31,6 +34,7 @@ from typing import Any
 import sqlite_utils
 
 from store.extract.money import fold
+from store.segments import search_text
 
 PROMISE_KINDS = ("waiver", "extension", "installment", "stop_collection", "callback",
                  "credit_report", "settlement_proof", "payment", "other")
@@ -102,8 +106,8 @@ def index_evidence(db: sqlite_utils.Database, evidence_id: int, segments: Iterab
     conn.execute("DELETE FROM search_fts WHERE rowid IN (SELECT segment_id FROM search_docs WHERE evidence_id = ?)",
                  [evidence_id])
     conn.execute("DELETE FROM search_docs WHERE evidence_id = ?", [evidence_id])
-    rows = _index_rows((s["id"], s["text_norm"] or s["text"] or "", ev[0], ev[1], s["party"], s["at"],
-                        kinds.get(s["id"], ())) for s in segments)
+    rows = _index_rows((s["id"], search_text(s["text_norm"] or s["text"], s.get("repairs")), ev[0], ev[1],
+                        s["party"], s["at"], kinds.get(s["id"], ())) for s in segments)
     conn.executemany("DELETE FROM search_fts WHERE rowid = ?", [(r[0],) for r in rows])
     conn.executemany(_INSERT, rows)
     conn.executemany("INSERT OR REPLACE INTO search_docs (segment_id, evidence_id) VALUES (?, ?)",
@@ -122,19 +126,24 @@ def reindex_all(conn: sqlite3.Connection, batch: int = 5000) -> int:
     count = 0
     conn.execute("DELETE FROM search_fts")
     conn.execute("DELETE FROM search_docs")
+    repairs = "s.repairs" if _has_repairs(conn) else "NULL"  # m011 runs before m020 adds the column
     cursor = conn.execute(
-        "SELECT s.id, s.evidence_id, COALESCE(s.text_norm, s.text, ''), e.case_name, e.kind, s.party, s.at,"
-        " (SELECT group_concat(p.kind) FROM promises p WHERE p.segment_id = s.id)"
+        f"SELECT s.id, s.evidence_id, COALESCE(s.text_norm, s.text, ''), {repairs}, e.case_name, e.kind, s.party,"
+        " s.at, (SELECT group_concat(p.kind) FROM promises p WHERE p.segment_id = s.id)"
         " FROM segments s JOIN evidence e ON e.id = s.evidence_id")
     while chunk := cursor.fetchmany(batch):
         conn.executemany(_INSERT, _index_rows(
-            (sid, text, case, kind, party, at, (kinds or "").split(",") if kinds else ())
-            for sid, _, text, case, kind, party, at, kinds in chunk))
+            (sid, search_text(text, fixes), case, kind, party, at, (kinds or "").split(",") if kinds else ())
+            for sid, _, text, fixes, case, kind, party, at, kinds in chunk))
         conn.executemany("INSERT INTO search_docs (segment_id, evidence_id) VALUES (?, ?)",
                          [(row[0], row[1]) for row in chunk])
         count += len(chunk)
     conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")  # one b-tree: faster queries
     return count
+
+
+def _has_repairs(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "repairs" for row in conn.execute("PRAGMA table_info(segments)"))
 
 
 class QueryError(ValueError):
@@ -223,7 +232,7 @@ K1, B = 1.2, 0.75  # the usual BM25 constants
 
 _DETAILS = (
     "SELECT s.id AS segment_id, s.evidence_id, e.source, e.kind, s.text, s.at, s.start, s.position,"
-    " s.idx, s.party FROM segments s JOIN evidence e ON e.id = s.evidence_id WHERE s.id IN ({marks})"
+    " s.idx, s.party, s.display, s.text_norm FROM segments s JOIN evidence e ON e.id = s.evidence_id WHERE s.id IN ({marks})"
 )
 
 
@@ -235,9 +244,10 @@ def _candidates(db: sqlite_utils.Database, expr: str, filters: Filters) -> list[
     is faster than reading them back out of the FTS table.
     """
     where = filter_expression(db, filters)
-    sql = ("SELECT id, COALESCE(text_norm, text, '') FROM segments WHERE id IN (SELECT rowid FROM search_fts"
-           " WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?)")
-    return db.conn.execute(sql, [f"({expr}) AND {where}" if where else expr, CANDIDATES]).fetchall()
+    sql = ("SELECT id, COALESCE(text_norm, text, ''), repairs FROM segments WHERE id IN (SELECT rowid FROM"
+           " search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?)")
+    rows = db.conn.execute(sql, [f"({expr}) AND {where}" if where else expr, CANDIDATES]).fetchall()
+    return [(sid, search_text(text, repairs)) for sid, text, repairs in rows]
 
 
 def _score(text: str, needles: list[str], avg_len: float) -> float:
@@ -285,30 +295,40 @@ def _offset(row: dict[str, Any]) -> float:
 
 
 def _result(row: dict[str, Any], query: str) -> dict[str, Any]:
-    snippet, highlights = make_snippet(row["text"] or "", query)
+    """`text` stays the words as the reader wrote them; `display` and the snippet are what people read."""
+    shown = row["display"] if row["display"] is not None else row["text"] or ""
+    snippet, highlights = make_snippet(shown, query, also=row["text_norm"])
     return {
         "evidence_id": row["evidence_id"], "source": row["source"], "kind": row["kind"],
         "text": row["text"], "snippet": snippet, "at": row["at"], "offset": _offset(row),
         "party": row["party"], "segment_id": row["segment_id"], "highlights": highlights,
+        "display": shown,
     }
 
 
-def hit_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Where the query's terms occur in `text` (offsets into the text as written)."""
-    folded = fold(text).lower()
-    spans = []
-    for term in query.split():
-        needle = fold(term).lower()
-        start = folded.find(needle)
-        while needle and start != -1:
-            spans.append((start, start + len(needle)))
-            start = folded.find(needle, start + len(needle))
+def hit_spans(text: str, query: str, also: str | None = None) -> list[tuple[int, int]]:
+    """Where the query's terms occur in `text` (offsets into the text as written).
+
+    `also` is the same text in another form of equal length (the raw words beside the repaired
+    display): a term found there marks the same span, so 见面 highlights the 减免 it became.
+    """
+    spans = set()
+    for form in (text, also if also and len(also) == len(text) else None):
+        if form is None:
+            continue
+        folded = fold(form).lower()
+        for term in query.split():
+            needle = fold(term).lower()
+            start = folded.find(needle)
+            while needle and start != -1:
+                spans.add((start, start + len(needle)))
+                start = folded.find(needle, start + len(needle))
     return sorted(spans)
 
 
-def make_snippet(text: str, query: str, width: int = 40) -> tuple[str, list[list[int]]]:
+def make_snippet(text: str, query: str, width: int = 40, also: str | None = None) -> tuple[str, list[list[int]]]:
     """A window of the text around the first hit, and the hits' [start, end) inside it."""
-    spans = hit_spans(text, query)
+    spans = hit_spans(text, query, also)
     if not spans or len(text) <= 2 * width:
         lo, hi = 0, len(text)
     else:

@@ -48,7 +48,7 @@ CASES = [
      [("them", "extension", None, None), ("me", "payment", None, "2024-09-15")]),  # the date is the payment's clause
     ("如果您今天能还三千的话我可以帮您申请减免剩下的利息", "them",
      [("me", "payment", 3000, "2024-08-15"), ("them", "waiver", None, None)]),
-    ("我们会把您的情况反馈给上级到时候再通知您", "them", [("them", "callback", None, None)]),
+    ("我们会把您的情况反馈给上级到时候再通知您", "them", [("them", "other", None, None), ("them", "callback", None, None)]),
     ("我跟您说您20号前先还两千", "them", [("me", "payment", 2000, "2024-08-20")]),
     ("我们给您办理停息挂账之后每个月还五百", "them", [("them", "installment", 500, None)]),
     ("您放心我们这边不会再给您打电话了", "them", [("them", "stop_collection", None, None)]),
@@ -99,7 +99,7 @@ CASES = [
     ("We apologise; collection calls will stop from today.", "them",
      [("them", "stop_collection", None, "2024-08-15")]),
     ("You need to pay at least 500 yuan before the 20th.", "them", [("me", "payment", 500, "2024-08-20")]),
-    ("违约金全免，利息打八折", "them", [("them", "waiver", None, None)]),
+    ("违约金全免，利息打八折", "them", [("them", "waiver", None, None), ("them", "waiver", None, None)]),  # two fees, two waivers
     # a benefit the lender says it has granted stands as its promise (the fee must not come back)
     ("已经为您减免了违约金", "them", [("them", "waiver", None, None)]),
     # one clause each: two payments, each with its own sum and day

@@ -172,4 +172,6 @@ def test_a_recording_gives_said_at_from_recorded_at_plus_offset(home) -> None:
     assert stop["due"] == "2024-09-05T23:59:59+08:00"  # three working days from Monday 2 September
     pay = rows[("me", "payment")]
     assert (pay["amount"], pay["due"][:10], pay["offset"]) == (5000.0, "2024-09-13", 9.0)
-    assert rows[("them", "waiver")]["text"] == "我們可以幫您減免罰息，三個工作日內停催"
+    # the ledger quotes the display text (Simplified); the segment keeps Whisper's Traditional
+    assert rows[("them", "waiver")]["text"] == "我们可以帮您减免罚息，三个工作日内停催"
+    assert db.conn.execute("SELECT text FROM segments WHERE idx = 0").fetchone()[0] == "我們可以幫您減免罰息，三個工作日內停催"

@@ -1,10 +1,13 @@
-"""Domain vocabulary that can steer Whisper toward the words of a debt negotiation.
+"""The words of a debt negotiation: what steers Whisper and what its mishearings are repaired to.
 
-Design: faster-whisper's `hotwords` puts these words in the decoder's prompt
-context without the hazards of a long `initial_prompt`. Whether steering is on
-by default is decided by measurement (docs/transcription.md); the user can add
-words (lender names, their own name) in a file named by `transcribe.words_file`
-in config.toml, one word per line, `#` comments allowed.
+Design: faster-whisper's `hotwords` puts `DOMAIN_WORDS` in the decoder's prompt context without
+the hazards of a long `initial_prompt`. Whether steering is on by default is decided by
+measurement (docs/transcription.md); the user can add words (lender names, their own name) in a
+file named by `transcribe.words_file` in config.toml, one word per line, `#` comments allowed.
+
+`SOUNDALIKE_WORDS` are the words whose sound-alikes `transcribe.soundalike` repairs (解灭 → 减免),
+both in the displayed transcript and in the copy the promise rules read; it is one list so the
+two never disagree about which words exist.
 """
 
 from __future__ import annotations
@@ -18,6 +21,22 @@ DOMAIN_WORDS = (
     "工作日", "网商贷", "借呗", "微粒贷", "花呗", "信用卡", "本金", "利息", "逾期",
 )
 MAX_WORDS = 40  # the prompt context is short (224 tokens); keep room for the text itself
+
+# Words whose sound-alikes are repaired (longest first, so 违约金 wins over 违约).
+SOUNDALIKE_WORDS = (
+    "停息挂账", "结清证明", "违约金", "滞纳金", "工作日", "网商贷", "还款",
+    "减免", "罚息", "利息", "征信", "停催", "催收", "延期", "展期", "分期", "结清", "证明",
+    "回电", "宽限", "逾期", "协商", "上报", "本金",
+)
+# Real words that sound like a domain word and are never a mishearing of one.
+REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正"})
+# Domain words whose characters have several readings: the one meant (还 is huan in 还款, not hai).
+READINGS = {"还款": ("huan", "kuan")}
+NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿几半")
+# Words whose loose sound-alikes are repaired too (解灭 → 减免, 随收 → 催收).
+LOOSE_WORDS = frozenset({"减免", "征信", "罚息", "停催", "结清", "延期", "分期", "催收"})
+# Words of a debt conversation that confirm a nearby two-character sound-alike (申请见面 → 申请减免).
+CONTEXT_WORDS = ("申请", "办理", "还款", "欠款", "借款", "贷款", "手续费", "费用", "账单")
 
 
 def load_words(path: str | Path | None) -> list[str]:

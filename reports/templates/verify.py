@@ -8,7 +8,13 @@ It checks:
 2. every original in manifest.json has the SHA-256 and size written there;
 3. the custody log (custody.jsonl) is an unbroken hash chain: each row's hash covers its
    content and the previous row's hash, so no row can be edited, removed or reordered unseen;
-4. each original's SHA-256 equals the one recorded in the custody log when it was first taken in.
+4. each original's SHA-256 equals the one recorded in the custody log when it was first taken in,
+   and every intake entry of the log has its original in the bundle (none was removed);
+5. the log ends with this bundle's export entry, whose manifest_sha256 is manifest.json's SHA-256
+   and whose count of originals matches, and the chain head recorded in manifest.json is in the log.
+
+It prints the custody chain's head (rows:hash of the last row). A chain checks only against
+itself: compare the head with the one the sender kept elsewhere (`recorder verify` prints it).
 """
 
 import hashlib
@@ -81,37 +87,87 @@ def row_hash(row):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def check_custody(problems, manifest):
-    previous = GENESIS
-    ingested = {}
-    rows = 0
+def read_custody():
+    rows = []
     with open(os.path.join(HERE, "custody.jsonl"), encoding="utf-8") as f:
         for line in f:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            rows += 1
-            if row["prev_hash"] != previous:
-                problems.append("custody row %s does not link to the row before it" % row["id"])
-            if not row.get("omitted") and row_hash(row) != row["hash"]:
-                problems.append("custody row %s: its content does not match its hash" % row["id"])
-            if not row.get("omitted") and row["action"] == "ingest":
-                ingested[row["evidence_id"]] = json.loads(row["details"]).get("sha256")
-            previous = row["hash"]
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def check_chain(problems, rows):
+    previous = GENESIS
+    for row in rows:
+        if row["prev_hash"] != previous:
+            problems.append("custody row %s does not link to the row before it" % row["id"])
+        if not row.get("omitted") and row_hash(row) != row["hash"]:
+            problems.append("custody row %s: its content does not match its hash" % row["id"])
+        previous = row["hash"]
+    return previous
+
+
+def check_intake(problems, rows, manifest):
+    """Each original against its intake entry, and each intake entry against an original."""
+    ingested = {}
+    for row in rows:
+        if not row.get("omitted") and row["action"] == "ingest":
+            ingested[row["evidence_id"]] = (row, json.loads(row["details"]))
+    listed = {}
     for entry in manifest["files"]:
+        listed[entry["evidence_id"]] = entry
         logged = ingested.get(entry["evidence_id"])
         if logged is None:
             problems.append("custody log has no intake entry for %s" % entry["path"])
-        elif logged != entry["sha256"]:
+        elif logged[1].get("sha256") != entry["sha256"]:
             problems.append("%s: SHA-256 differs from the one logged at intake" % entry["path"])
-    return rows
+    for evidence_id, (row, details) in sorted(ingested.items(), key=lambda item: item[1][0]["id"]):
+        entry = listed.get(evidence_id)
+        if entry is None:
+            problems.append("custody row %s logs the intake of %s (SHA-256 %s), but its original is not in the"
+                            " bundle" % (row["id"], details.get("original_name"), details.get("sha256")))
+        elif inside(entry["path"]) is None or not os.path.isfile(inside(entry["path"])):
+            problems.append("custody row %s logs the intake of %s, but its original %s is missing"
+                            % (row["id"], details.get("original_name"), entry["path"]))
+
+
+def check_export(problems, rows, manifest):
+    """The log must end with this bundle's export entry, which pins manifest.json."""
+    last = rows[-1] if rows else None
+    if last is None or last.get("omitted") or last.get("action") != "export":
+        problems.append("the custody log does not end with this bundle's export entry (it was removed?)")
+        return
+    details = json.loads(last["details"])
+    manifest_sha = sha256_of(os.path.join(HERE, "manifest.json"))
+    if details.get("manifest_sha256") != manifest_sha:
+        problems.append("the export entry (custody row %s) was written for another manifest.json (SHA-256 %s,"
+                        " this one is %s)" % (last["id"], details.get("manifest_sha256"), manifest_sha))
+    if details.get("originals") is not None and details["originals"] != len(manifest["files"]):
+        problems.append("the export entry counts %s original(s), manifest.json lists %d"
+                        % (details["originals"], len(manifest["files"])))
+    head = manifest.get("chain_head")
+    if head is not None:
+        if details.get("chain_head") is not None and details["chain_head"] != head:
+            problems.append("the chain head in manifest.json differs from the one in the export entry")
+        at = rows[head["rows"] - 1]["hash"] if 0 < head["rows"] <= len(rows) else GENESIS
+        if head["rows"] > len(rows) or at != head["hash"]:
+            problems.append("the custody log does not hold the chain head %d:%s recorded in manifest.json"
+                            % (head["rows"], head["hash"]))
+
+
+def check_custody(problems, manifest):
+    rows = read_custody()
+    head = check_chain(problems, rows)
+    check_intake(problems, rows, manifest)
+    check_export(problems, rows, manifest)
+    return len(rows), head
 
 
 def main():
     problems = []
     listed = check_sums(problems)
     manifest = check_manifest(problems)
-    rows = check_custody(problems, manifest)
+    rows, head = check_custody(problems, manifest)
     for problem in problems:
         print("MISMATCH " + problem)
     if problems:
@@ -119,6 +175,8 @@ def main():
         return 1
     print("OK: %d file(s) match SHA256SUMS, %d original(s) match manifest.json, custody chain of %d row(s) intact."
           % (listed, len(manifest["files"]), rows))
+    print("custody head: %d:%s  (compare it with the one the sender kept; `recorder verify --against"
+          " THIS.zip` checks it against the home)" % (rows, head))
     return 0
 
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Check every file of this evidence bundle against SHA256SUMS, offline.
-# Usage: sh verify.sh   (exit 0 when every file matches; python3 verify.py also checks the custody chain)
+# Check this evidence bundle offline: every file against SHA256SUMS, then (when python3 is there)
+# verify.py's checks of the manifest, the custody chain and the export entry.
+# Usage: sh verify.sh   (exit 0 when everything matches)
 cd "$(dirname "$0")" || exit 1
 if command -v sha256sum >/dev/null 2>&1; then
   check() { sha256sum --strict -c SHA256SUMS; }
@@ -12,4 +13,9 @@ if check; then
 else
   echo "FAILED: a file does not match SHA256SUMS; this bundle is not as it was exported" >&2
   exit 1
+fi
+if command -v python3 >/dev/null 2>&1; then
+  python3 -I verify.py || exit 1
+else
+  echo "python3 is not installed: the custody chain and the manifest were not checked (run verify.py elsewhere)" >&2
 fi

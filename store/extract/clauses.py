@@ -72,9 +72,29 @@ def read_sentence(text: str, s0: int, s1: int, acts: list[Span], dates: list[Spa
         clauses.extend(_run_on(text, start, m.start(), acts, dates))
         start = m.end()
     clauses.extend(_run_on(text, start, s1, acts, dates))
-    clauses = [c for c in clauses if text[c[0]:c[1]].strip()] or [(s0, s1)]
-    conditions = [(m.start(), m.end()) for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
+    clauses = _join_appositives(text, [c for c in clauses if text[c[0]:c[1]].strip()]) or [(s0, s1)]
+    conditions = [_through_appositive(text, (m.start(), m.end()), clauses)
+                  for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
     return Sentence(s0, s1, tuple(clauses), tuple(conditions), tuple(acts), _threat_from(text, s0, s1, conditions))
+
+
+def _through_appositive(text: str, condition: Span, clauses: list[Span]) -> Span:
+    """A condition goes on through an appositive joined to its clause (如果您还上一半，也就是7500)."""
+    for a, b in clauses:
+        if a <= condition[0] < b and condition[1] < b and R.APPOSITIVE.match(text[condition[1]:b].lstrip("，,、 ")):
+            return (condition[0], b)
+    return condition
+
+
+def _join_appositives(text: str, clauses: list[Span]) -> list[Span]:
+    """A clause that only restates the sum of the one before (也就是7500) is part of it."""
+    out: list[Span] = []
+    for c in clauses:
+        if out and R.APPOSITIVE.match(text, c[0]):
+            out[-1] = (out[-1][0], c[1])
+        else:
+            out.append(c)
+    return out
 
 
 def _run_on(text: str, a: int, b: int, acts: list[Span], dates: list[Span]) -> list[Span]:
@@ -85,7 +105,7 @@ def _run_on(text: str, a: int, b: int, acts: list[Span], dates: list[Span]) -> l
     cuts = [a]
     for m in R.SUBJECT_START.finditer(text, a, b):
         here = m.start()
-        here = next((x for x, y in dates if x > cuts[-1] and text[y:here] in _DEADLINE_WORDS), here)
+        here = next((x for x, y in dates if cuts[-1] < x and y <= here and text[y:here] in _DEADLINE_WORDS), here)
         named = any(cuts[-1] <= x and y <= here for x, y in acts)
         if here - cuts[-1] >= _MIN_RUN_ON and named:
             cuts.append(here)
@@ -112,12 +132,16 @@ def is_tag_question(text: str, clause: Span) -> bool:
     return bool(R.TAG_QUESTION.fullmatch(text[clause[0]:clause[1]].strip()))
 
 
-def with_comment(sent: Sentence, clause: Span) -> Span:
-    """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了)."""
+def with_comment(text: str, sent: Sentence, clause: Span) -> Span:
+    """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了).
+
+    A condition is no comment (不催了 | 等您发工资再说), nor a turn to another matter (剩下的我再想想办法).
+    """
     i = sent.clauses.index(clause) if clause in sent.clauses else -1
     if 0 <= i < len(sent.clauses) - 1:
         nxt = sent.clauses[i + 1]
-        if not any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
+        starts_condition = any(a <= nxt[0] < b or nxt[0] <= a < nxt[0] + 2 for a, b in sent.conditions)
+        if not starts_condition and not R.TOPIC_SHIFT.match(text, nxt[0]) and not any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
             return (clause[0], nxt[1])
     return clause
 

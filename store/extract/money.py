@@ -159,14 +159,15 @@ _MULT_RE = re.compile(rf"(?P<num>(?:\d+(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_DIGITS}]
                       rf"(?P<tail>零[{CN_DIGITS}][十百千]?[{CN_DIGITS}]?|[{CN_DIGITS}]百[{CN_DIGITS}]?十?[{CN_DIGITS}]?|[{CN_DIGITS}])?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
 # Words after which a bare number is a sum: paying verbs and the names of sums.
 _MONEY_CONTEXT = (
-    r"还款额|还款|还清|还|付款|付|支付|转账|转|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"
+    r"还款额|还款|还清|还|付款|付|支付|转账|转|汇款|汇|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"
     r"应还|待还|最低还款|金额|共计|合计|总计|一共|总共|余额|本金|利息|罚息|违约金|滞纳金|手续费|"
-    r"服务费|减免|优惠|少还|多还|退还|退款|退回|退给|补缴|免掉|免了|免|减掉|减了|减|抹掉|抹|入数|过数|转过去|打|"
+    r"服务费|减免|优惠|少还|多还|多付|多扣|加起来|合起来|剩下的?|剩余的?|余下的?|其余的?|余款|尾款|退还|退款|退回|退给|补缴|免掉|免了|免|减掉|减了|减|抹掉|抹|入数|过数|转过去|打|"
     r"(?:re)?pa(?:y|id|ying)|transfer(?:red)?|owe[sd]?|deposit(?:ed)?|balance|fee|total"
 )
+_MOVED_RE = re.compile(rf"把\s?(?P<num>{NUM})\s?(?=(?:块钱|块|元)?\s?(?:全部|都|一次性|先)?\s?(?:打|转|还|付|交|汇|存|缴))")
 _PAY_RE = re.compile(
     rf"(?:{_MONEY_CONTEXT})"
-    rf"(?:\s?(?:了|上|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
+    rf"(?:\s?(?:了|上|个|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
     rf"me|them|back))?"
     rf"\s?(?P<num>{NUM})",
     re.IGNORECASE,
@@ -295,6 +296,16 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
     return found
 
 
+def _moved_amounts(folded: str) -> list[tuple[int, int, float, str]]:
+    """A bare number moved by a paying verb after it (把2500打到还款账户, 把3000转了)."""
+    found = []
+    for m in _MOVED_RE.finditer(folded):
+        value = parse_number(m.group("num"))
+        if value is not None and value >= 10 and not _PHONE.fullmatch(m.group("num").replace(",", "")):
+            found.append((m.start("num"), m.end("num"), value, "CNY"))
+    return found
+
+
 def _overlapping(pattern: re.Pattern[str], text: str):
     """Every match, also those starting inside a rejected one (欠款一共是36,800: 欠款一 is not a sum)."""
     pos = 0
@@ -319,7 +330,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
     if not text:
         return []
     folded = fold(text)
-    candidates = _whole_amounts(folded) + _small_amounts(folded) + _implied_amounts(folded)
+    candidates = _whole_amounts(folded) + _small_amounts(folded) + _implied_amounts(folded) + _moved_amounts(folded)
     out = []
     for start, end, value, currency in _choose(candidates, len(folded)):
         while end > start and text[end - 1].isspace():

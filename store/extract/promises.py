@@ -24,6 +24,7 @@ Design decisions:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -81,6 +82,7 @@ class _Context:
     repairs: list[tuple[int, int, str]]
     speaker: str | None
     answered: bool  # a question answered yes by the other side
+    restated: bool = False  # the text restates what the other side agreed to (你也答应了)
 
 
 # --- acts -------------------------------------------------------------------------------------
@@ -152,7 +154,8 @@ def _actor(text: str, start: int, end: int, speaker: str | None) -> tuple[str | 
 def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str | None:
     """Who is bound by the act; None when it is a request to the other side, not a promise."""
     text, speaker = ctx.text, ctx.speaker
-    asked = speaker != "them" and not ctx.answered and R.REQUEST.search(text, clause[0], act.end)
+    asked = (speaker != "them" and not ctx.answered and not ctx.restated
+             and R.REQUEST.search(text, sent0 if act.kind == "installment" else clause[0], max(act.end, clause[1])))
     if act.kind in R.LENDER_KINDS:
         return None if asked else "them"
     if act.refund:
@@ -162,7 +165,7 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
         actor, is_subject = _actor(text, sent0, act.start, speaker)
     demanded = bool(R.DEMAND.search(text, clause[0], act.start))
     if act.kind == "payment":
-        return "me" if demanded or actor is None else actor
+        return "me"  # the lender pays only a refund: every other payment is the borrower's
     if asked:
         return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
     if act.kind == "installment":  # the borrower agreeing to a plan (我同意分期) is bound by it
@@ -174,7 +177,7 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     if actor is None:
         return speaker if speaker in PARTIES else "them"
     listener = speaker in PARTIES and actor == _flip(speaker) and is_subject
-    if listener and not ctx.answered and not demanded:
+    if listener and not (ctx.answered or ctx.restated or demanded):
         return None  # 您回个电话 / 你们把协议发我: asking the other side, not promising
     return actor
 
@@ -192,12 +195,20 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         return sent.condition_of(item.start, item.end) is None
 
     dates = [d for d in ctx.dates if not d.past
-             and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))]  # 晚上九点以后: hours, not a due
+             and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))  # 晚上九点以后: hours, not a due
+             and not any(_straddles(d, a) for a in acts)
+             and not _modifier(ctx.text, d)]
     amounts = ctx.amounts
     if condition is not None:
-        date = next((d for d in dates if inside(d, condition)), None)
-        amount = next((a for a in amounts if inside(a, condition)), None)
+        if clause[0] <= condition[0] < clause[1]:  # 您这周六之前要是能凑够四千九: the clause's own words
+            condition = (clause[0], condition[1])
+        date = next((d for d in dates if inside(d, condition) and d.end <= condition[1]), None)
+        amount = next((a for a in amounts if inside(a, condition) and a.end <= condition[1]), None)
         return date, amount, bool(date or amount)
+    if act.kind not in _SUM_KINDS:
+        amounts = []
+    if act.kind in ("stop_collection", "waiver"):  # 这个月先不打电话, 这个月先免收: a period, not a deadline
+        dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
     date, amount = own_date, own_amount
@@ -205,9 +216,22 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         if any(neighbour[0] <= _anchor(a) < neighbour[1] for a in acts):
             continue
         date = date or next((d for d in dates if inside(d, neighbour) and free(d)), None)
-        if act.kind in ("payment", "installment", "waiver"):  # sums stated beside the act
-            amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
+        amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
     return date, amount, bool(own_date or own_amount)
+
+
+def _modifier(text: str, date: DateMatch) -> bool:
+    """A date that names a thing (本月账单), a recurring day (每月25号), or a span after 延 (延后七天)."""
+    before = text[max(0, date.start - 1):date.start]
+    return (bool(R.DATE_MODIFIER.match(text, date.end)) or before == "每"
+            or (text.startswith("后", date.start) and bool(R.EXTEND_BEFORE.search(before))))
+
+
+def _straddles(date: DateMatch, act: Act) -> bool:
+    """A date that shares words with an act without holding it or being held (延后七天: 后 is the act's)."""
+    overlap = date.start < act.end and act.start < date.end
+    nested = (act.start <= date.start and date.end <= act.end) or (date.start <= act.start and act.end <= date.end)
+    return overlap and not nested
 
 
 def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]]:
@@ -217,11 +241,23 @@ def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]
     return [sent.clauses[j] for j in (i - 1, i + 1) if 0 <= j < len(sent.clauses)]
 
 
+# Kinds a sum belongs to: the sum paid, waived, or split (an extension or a callback has none).
+_SUM_KINDS = frozenset({"payment", "installment", "waiver"})
+
+
 # --- one sentence -----------------------------------------------------------------------------
 
 
 # Kinds whose trigger is itself a "no more" (不再催收, 不上征信): threat words in them are the promise.
 _NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
+
+
+def _short(text: str, clause: tuple[int, int]) -> bool:
+    """A comment short enough to be about the act before it (能做到吗), not a question of its own."""
+    return len(text[clause[0]:clause[1]].strip(" ，,。.？?！!~～")) <= _SHORT_COMMENT
+
+
+_SHORT_COMMENT = 6
 
 
 def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -> bool:
@@ -231,33 +267,43 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
     """
     text = ctx.text
     own, clause_own = masked(text, clause, (act.start, act.end)), clause
-    clause = with_comment(sent, clause)
+    clause = with_comment(text, sent, clause)
+    if sent.threat_from is not None and act.end <= sent.threat_from < clause[1]:
+        clause = (clause[0], sent.threat_from)  # 请于20日前还清，否则将上报征信: the demand stands
     rest = masked(text, clause, (act.start, act.end))
     if not ctx.answered:
         parts = [c for c in sent.clauses if clause[0] <= c[0] < clause[1]]
-        if any(is_question(text, c) and not is_tag_question(text, c) for c in parts):
+        if any(is_question(text, c) and not is_tag_question(text, c) and (c == clause_own or _short(text, c))
+               for c in parts):
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
+    if any(m.start() < act.start < m.end() for m in R.QUOTED.finditer(ctx.original, sent.start, sent.end)):
+        return True  # 你自己说的“周三肯定还”: quoted words
     if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
         return True
     if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
         return True
+    if act.kind == "other" and R.NEGATION.search(text, act.start, act.end):
+        return True  # 材料我不会再给你们发了: no `other` promise is made in the negative
     if R.GENERAL.search(own) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
                                   and not R.PERSON.search(text, sent.start, sent.end)):
         return True
     if R.PAST_REPORT.search(text, sent.start, act.start):
         return True
+    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text, clause_own[0], act.start):
+        return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True
-    granted = R.GRANTED.search(text, sent.start, act.end) and act.kind != "payment"
+    granted = R.GRANTED.search(text, sent.start, max(act.end, clause_own[1])) and act.kind != "payment"
     done = R.DONE.search(text, clause_own[0], clause_own[1])
-    if done and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
+    said_past = any(d.past and clause_own[0] <= d.start < clause_own[1] for d in ctx.dates)
+    if done and not said_past and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
         return False
     return bool(done and not granted)
 
 
-def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
+def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[tuple[Promise, Act]]:
     acts = _acts(ctx.text, s0, s1)
     if not acts:
         return []
@@ -265,23 +311,30 @@ def _sentence_promises(ctx: _Context, s0: int, s1: int) -> list[Promise]:
     out: dict[tuple, tuple[Promise, Act]] = {}
     for act in acts:
         condition = sent.condition_of(act.start, act.end)
+        if condition is not None and act.kind != "payment" and _topic_only(ctx.text, condition, act):
+            condition = None  # 结清证明的话…: a topic, not a condition
         clause = sent.clause_of(_anchor(act))
         if condition is not None:
             promise = _condition_payment(ctx, sent, acts, act, clause, condition)
         else:
             promise = _clause_promise(ctx, sent, acts, act, clause)
         if promise is not None:
-            key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None)
+            key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None,
+                   _objects(ctx.text, act))
             out.setdefault(key, (promise, act))
-    return _drop_generic_others(_merge_restatements(list(out.values())), ctx.text)
+    return _merge_plans(list(out.values()))
 
 
 def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:
     """A condition that asks the borrower to pay, with a sum or date of its own, is their payment."""
     if act.kind != "payment" or act.refund:
         return None
-    if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]):
-        return None
+    if R.NEGATIVE_CONDITION.search(ctx.text, condition[0], condition[1]) or R.GENERAL.search(ctx.text, condition[0], condition[1]):
+        return None  # 不还的话…: a threat; 一般结清后…: a rule
+    if R.REFUSAL.search(ctx.text, condition[0], condition[1]):
+        return None  # 假设我…, 可能月底能还: a hypothesis or a hedge
+    if not ctx.answered and any(is_question(ctx.text, c) for c in sent.clauses if c[0] >= condition[1]):
+        return None  # 如果我下周五还两千 你们是不是就不打电话了: asking what would follow
     date, amount, own = _values(ctx, sent, acts, act, clause, condition)
     if not own:
         return None
@@ -294,7 +347,7 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
         return None
     date, amount, own = _values(ctx, sent, acts, act, clause, None)
     if act.kind == "payment" and not act.refund:
-        firm = R.FIRM.search(ctx.text, clause[0], act.start) is not None
+        firm = R.FIRM.search(ctx.text, sent.start, act.start) is not None
         if not (own or firm):  # a payment needs its own sum or date: 还款 alone is no commitment
             return None
         if _plan_in(acts, act, clause):  # 每期还1,040元 is the plan's sum; 可以延到月底再还 the extension's
@@ -303,6 +356,12 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
     if party is None:
         return None
     return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
+
+
+def _topic_only(text: str, condition: tuple[int, int], act: Act) -> bool:
+    """Does the condition only name the act's object as a topic (您这个结清证明的话)?"""
+    before, after = text[condition[0]:act.start], text[act.end:condition[1]]
+    return bool(R.TOPIC_ONLY.fullmatch(before.lstrip("如果要是假如若") or "") and R.TOPIC_ONLY.fullmatch(after))
 
 
 def _plan_in(acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
@@ -319,28 +378,104 @@ def _condition_text(ctx: _Context, sent: Sentence, act: Act) -> str | None:
     return ctx.original[span[0]:span[1]].strip() or None if span else None
 
 
-def _merge_restatements(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
-    """One act named twice in a sentence (申请分期，每个月还1580; 您周五还两千…您周五还进来) is one promise.
+def _merge_plans(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """A sentence describes one plan: its installments (分期，分十二期，每期两千) are one promise.
 
-    A promise is dropped when another of the same kind and party says all it says and more (its
-    sum and its day, where it has them); two payments with different sums or days both stay.
+    The plan keeps the first sum named (the total, else the per-period sum) and the first day.
     """
-    def says(p: Promise) -> tuple:
-        return (p.amount, p.due.date() if p.due else None)
+    out: list[tuple[Promise, Act]] = []
+    for p, act in found:
+        first = next((i for i, (q, _) in enumerate(out) if q.kind == "installment" == p.kind and q.party == p.party),
+                     None)
+        if first is None:
+            out.append((p, act))
+            continue
+        q, q_act = out[first]
+        amount = (q.amount, q.currency) if q.amount is not None else (p.amount, p.currency)
+        due = (q.due, q.due_grain) if q.due is not None else (p.due, p.due_grain)
+        out[first] = (replace(q, amount=amount[0], currency=amount[1], due=due[0], due_grain=due[1]), q_act)
+    return out
 
-    def covered(p: Promise, q: Promise) -> bool:
-        (pa, pd), (qa, qd) = says(p), says(q)
-        return (pa is None or pa == qa) and (pd is None or pd == qd) and (pa, pd) != (qa, qd)
 
-    return [(p, act) for p, act in found
-            if not any(q.kind == p.kind and q.party == p.party and covered(p, q) for q, _ in found)]
+def _objects(text: str, act: Act) -> frozenset[str]:
+    """The fees an act's clause names up to the act (利息部分打九折): two waivers of different fees are two."""
+    start = max(text.rfind(c, 0, act.start) for c in _CLAUSE_STOPS) + 1
+    return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, start, act.end))
+
+
+_FEE_WORD = re.compile(R.FEE, re.IGNORECASE)
+_CLAUSE_STOPS = "，,。；;！!？?\n "
+
+
+def _covered(p: Promise, q: Promise) -> bool:
+    """Does q say all that p says and more (its sum and its day, where p has them)?"""
+    pd, qd = (p.due.date() if p.due else None), (q.due.date() if q.due else None)
+    return ((p.amount is None or p.amount == q.amount) and (pd is None or pd == qd)
+            and (p.amount, pd) != (q.amount, qd))
+
+
+def _merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tuple[Promise, Act]]:
+    """One act named twice (申请分期，每个月还1580; 您周五还两千…您周五还进来) is one promise.
+
+    A promise is dropped when another of the same kind and party says all it says and more, unless
+    it names a fee the other does not (减掉三百的违约金，利息打八折 are two waivers); two payments
+    with different sums or days both stay.
+    """
+    def restates(i: int, j: int) -> bool:
+        """Is found[i] a restatement of found[j]?"""
+        (p, p_act), (q, q_act) = found[i], found[j]
+        if i == j or q.kind != p.kind or q.party != p.party:
+            return False
+        p_objects, q_objects = _objects(text, p_act), _objects(text, q_act)
+        if _covered(p, q):
+            return p_objects <= q_objects
+        same = (p.amount, p.due) == (q.amount, q.due)  # the same act said twice: keep the one naming more
+        return same and (p_objects < q_objects or (p_objects == q_objects and j < i))
+
+    kept = [found[i] for i in range(len(found)) if not any(restates(i, j) for j in range(len(found)))]
+    return _join_halves(kept)
+
+
+def _join_halves(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """A payment said in two halves, its day then its sum (明天去还款，先缴五千), is one payment.
+
+    Only when the text holds exactly one payment of the party with a day and no sum and one with a
+    sum and no day: two sums or two days are two payments (周三先还一千，周末再还两千).
+    """
+    for party in PARTIES:
+        payments = [(i, p) for i, (p, act) in enumerate(found)
+                    if p.kind == "payment" and p.party == party and not act.refund]
+        dated = [(i, p) for i, p in payments if p.due is not None and p.amount is None]
+        summed = [(i, p) for i, p in payments if p.amount is not None and p.due is None]
+        if len(payments) == 2 and len(dated) == 1 and len(summed) == 1:
+            (i, d), (j, a) = dated[0], summed[0]
+            found[j] = (replace(a, due=d.due, due_grain=d.due_grain), found[j][1])
+            found = found[:i] + found[i + 1:]
+    return found
 
 
 def _drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
-    """An `other` named only by a generic word (保证, 转给主管) yields to a concrete promise of its party."""
-    concrete = {p.party for p, _ in found if p.kind != "other"}
-    return [p for p, act in found
-            if not (p.kind == "other" and p.party in concrete and R.GENERIC_OTHER.search(text, act.start, act.end))]
+    """An `other` that names no object (保证, 寄到您家里) yields to a concrete promise of its party.
+
+    结清凭证…纸质版的寄到您家里 is one settlement proof, delivered.
+    """
+    def generic(act: Act) -> bool:
+        return bool(R.GENERIC_OTHER.search(text, act.start, act.end)
+                    or not R.OTHER_OBJECT.search(text, act.start, act.end))
+
+    concrete = {p.party for p, act in found if p.kind != "other" or not generic(act)}
+    kept = [(p, act) for p, act in found if not (p.kind == "other" and p.party in concrete and generic(act))]
+    for p, act in found:  # 结清证明已为您申请，预计7个工作日内发送至您的邮箱: the delivery's day is the document's
+        if (p, act) not in kept and p.due is not None:
+            i = next((i for i, (q, _) in enumerate(kept) if q.party == p.party and q.due is None
+                      and q.kind in _DOCUMENT_KINDS), None)
+            if i is not None:
+                kept[i] = (replace(kept[i][0], due=p.due, due_grain=p.due_grain), kept[i][1])
+    return [p for p, _ in kept]
+
+
+# Kinds that are a document to deliver: a delivery's day is theirs.
+_DOCUMENT_KINDS = frozenset({"other", "settlement_proof"})
 
 
 def _promise(ctx: _Context, kind: str, party: str, sent: Sentence, condition: str | None,
@@ -373,18 +508,41 @@ def find_promises(
 
     `answered` reads a question as agreed to (the other side said yes right after it).
     """
-    repaired, repairs = repair(to_mandarin(fold(text)))
+    repaired, repairs = normalize(text)
     ctx = _Context(
         original=text, text=repaired,
-        dates=dates if dates is not None else find_dates(text, ref),
-        amounts=amounts if amounts is not None else find_amounts(text),
-        repairs=repairs, speaker=speaker, answered=answered,
+        dates=dates if dates is not None else _dates(text, repaired, ref),
+        amounts=amounts if amounts is not None else _amounts(text, repaired),
+        repairs=repairs, speaker=speaker, answered=answered, restated=bool(R.RESTATED.search(repaired)),
     )
     spans = sentences(repaired)
-    out = []
+    found = []
     for (s0, s1), dates, amounts in zip(spans, _by_span(ctx.dates, spans), _by_span(ctx.amounts, spans), strict=True):
-        out.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts), s0, s1))
-    return out
+        said_by = _labelled(repaired, s0) or speaker
+        found.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts, speaker=said_by), s0, s1))
+    return _drop_generic_others(_merge_restatements(found, repaired), repaired)
+
+
+def _labelled(text: str, start: int) -> str | None:
+    """The speaker a sentence is labelled with (客服：…, Borrower: …), if any."""
+    if R.LENDER_LABEL.match(text, start):
+        return "them"
+    return "me" if R.BORROWER_LABEL.match(text, start) else None
+
+
+def normalize(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The text the rules read: folded, read as Mandarin, sound-alikes repaired (same length)."""
+    return repair(to_mandarin(fold(text)))
+
+
+def _dates(original: str, normalized: str, ref: datetime) -> list[DateMatch]:
+    """Dates read in the normalized text (公作日 is 工作日), quoted from the original."""
+    return [replace(d, text=original[d.start:d.end]) for d in find_dates(normalized, ref)]
+
+
+def _amounts(original: str, normalized: str) -> list[AmountMatch]:
+    """Amounts read in the normalized text (換款2000 is 还款2000), quoted from the original."""
+    return [replace(a, text=original[a.start:a.end]) for a in find_amounts(normalized)]
 
 
 def _by_span(items: list, spans: list[tuple[int, int]]) -> list[list]:
@@ -406,8 +564,9 @@ def extract_text(text: str, ref: datetime, speaker: str | None = None) -> dict[s
     """Dates, amounts and promises of one text: exactly the JSON of `recorder extract`."""
     if speaker is not None and speaker not in PARTIES:
         raise ValueError(f"speaker must be 'me' or 'them', not {speaker!r}")
-    dates = find_dates(text, ref)
-    amounts = find_amounts(text)
+    normalized, _ = normalize(text)
+    dates = _dates(text, normalized, ref)
+    amounts = _amounts(text, normalized)
     promises = find_promises(text, ref, speaker, dates=dates, amounts=amounts)
     return {
         "dates": [d.as_json() for d in dates],

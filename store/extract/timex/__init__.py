@@ -108,6 +108,8 @@ def find_dates(text: str, ref: datetime) -> list[DateMatch]:
             start = opening.start() + max(0, start - 8)
         bound = _bound(folded, start, end) if "duration" not in slots else (
             "by" if slots["duration"][0] == "within" else None)  # 三天内 is a deadline
+        while start < end and text[start].isspace():  # a space that joined two atoms is not the date's
+            start += 1
         out.append(DateMatch(text[start:end], start, end, value, grain, end_value,
                              _is_past(value, end_value, grain, ref), bound))
     return out

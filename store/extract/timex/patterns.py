@@ -251,9 +251,9 @@ def _h_duration(g: dict, m: re.Match[str], folded: str) -> dict | None:
     if n is None:
         return None
     pre, suf = (g.get("pre") or "").lower(), (g.get("suf") or "").strip().lower()
-    if unit == "day" and unit_word == "日" and g.get("n", "").isdigit() and not pre \
-            and "内" not in (g.get("suf") or ""):
-        return None  # 20日前 is "before the 20th" (but 3日内 is "within three days")
+    if unit == "day" and unit_word == "日" and not pre and "内" not in (g.get("suf") or "") \
+            and (g.get("n", "").isdigit() or folded[max(0, m.start() - 1):m.start()] == "月"):
+        return None  # 20日前, 下月十五日前: "before the 20th" (but 3日内 is "within three days")
     if unit == "month" and "cl" not in g and not pre and "half" not in g:
         return None  # 3月前: a month name, not three months
     if pre in ("上", "前", "过去", "最近", "past", "last") or suf in ("之前", "以前", "前", "ago"):

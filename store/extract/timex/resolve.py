@@ -154,15 +154,18 @@ def _next_unit(unit: str, today: date) -> tuple[int, int | None]:
 
 
 def _resolve_edge_slot(slots: dict, year: int | None, month: int | None, ref: datetime, past: bool):
-    """月底, 下个月初, 年底, 9月中旬: a day, or for 旬 the ten days as an interval."""
+    """月底, 下个月初, 年底, 9月中旬: a day, or for 旬 and 月初 (the 1st to the 5th) an interval."""
     edge, today = slots["edge"], ref.date()
     day = _resolve_edge(edge, year, month, today)
     if _edge_last_day(edge, day) < today and not past and not slots.keys() & {"year", "month"}:
         day = _resolve_edge(edge, *_next_unit(edge[0], today), today)  # 月初 on the 13th: next month's
-    if not edge[1].startswith("xun"):
+    if not (edge[1].startswith("xun") or edge == ("month", "start")):
         return day, "day", None
     end = _edge_last_day(edge, day) + timedelta(days=1)
     return None, "day", (at_day(day, ref), at_day(end, ref), "day")
+
+
+_MONTH_START_DAYS = 5  # 月初: the first five days, so a payment due 月初 is late after the 5th
 
 
 def _edge_last_day(edge: tuple[str, str], day: date) -> date:
@@ -170,6 +173,8 @@ def _edge_last_day(edge: tuple[str, str], day: date) -> date:
         return day + timedelta(days=9)
     if edge[1] == "xun3":
         return day.replace(day=month_days(day.year, day.month))
+    if edge == ("month", "start"):
+        return day + timedelta(days=_MONTH_START_DAYS - 1)
     return day
 
 

@@ -157,7 +157,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("day", rf"(?P<d>{_N})\s?[日号](?![线楼院门床位码机窗柜房车口])|"
             rf"(?<=月)\s?(?P<d2>{_N})(?![\d{CN_NUM}点时:万千元块个]|\s?[日号])"),
     ("week", rf"(?<![a-z])(?P<wrel>上上|上|下下|下|这|本|今个|今|this|next|last|coming)?(?P<wsep>个|一|\s)?"
-             rf"(?:{_WEEK}|週|week\b)(?P<wd>[一二三四五六日天]|末)?(?!期|年|岁|围|边|全|到|密|转|刊|报)"),
+             rf"(?:{_WEEK}|週|week\b)(?:(?P<wd>[一二三四五六日天]|末)|(?!期|年|岁|围|边|全|到|密|转|刊|报))"),
     ("en_weekday", r"(?<![a-z])(?:(?P<wrel>this|next|last|coming)\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)"
                    r"(?:day|sday|nesday|rsday|urday|s)?\b"),
     ("en_date", r"(?<![a-z])(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
