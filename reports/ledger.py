@@ -51,4 +51,5 @@ def ledger_entry(ctx: Ctx, p: dict[str, Any], ev: dict[str, Any] | None, seg: di
         audio=is_audio and bool(ctx.options.bundle_paths.get(p.get("evidence_id"))),
         href=ctx.href(p["evidence_id"], offset) if ev else "",
         notes=[n.get("text") or "" for n in p.get("notes") or []], flags=flags,
+        source_evidence=list(dict.fromkeys([p["evidence_id"], *(s["evidence_id"] for s in p.get("sources") or [])])),
     )

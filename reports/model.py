@@ -72,6 +72,7 @@ class LedgerEntry:
     href: str
     notes: list[str]
     flags: list[Flag]
+    source_evidence: list[int] = field(default_factory=list)  # every source's evidence id (said again there)
 
 
 @dataclass

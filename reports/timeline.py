@@ -160,7 +160,7 @@ def link_promises(rows: list[Row], ledger: list[LedgerEntry]) -> None:
     promises', and those found in it (the later evidence).
 
     A message row gets the promises of its own segment; a whole-file row (a recording, an
-    email) every promise of its file. A contradiction found in a message log is placed on its
+    email) every promise said in its file (by any of the promise's sources). A contradiction found in a message log is placed on its
     message when the flag names the segment (else the ledger and the appendix show it).
     """
     by_segment: dict[int, list[LedgerEntry]] = defaultdict(list)
@@ -168,7 +168,8 @@ def link_promises(rows: list[Row], ledger: list[LedgerEntry]) -> None:
     found_seg: dict[int, list[Flag]] = defaultdict(list)
     found_ev: dict[int, list[Flag]] = defaultdict(list)
     for entry in ledger:
-        by_evidence[entry.evidence_id].append(entry)
+        for evidence_id in entry.source_evidence or [entry.evidence_id]:
+            by_evidence[evidence_id].append(entry)
         if entry.segment_id is not None:
             by_segment[entry.segment_id].append(entry)
         for f in entry.flags:

@@ -68,6 +68,10 @@ def test_the_borrowers_payments_wait_for_the_users_word(samples: Home, tmp_path:
     # one numbering: the report's P<id> and #<id> are the CLI's
     assert {p["ref"] for p in data["ledger"]} == {f"P{r['id']}" for r in rows}
     assert {e["no"] for e in data["evidence"]} == {e["id"] for e in json.loads(run(samples, "list", "--json"))}
+    # the call is a source of "pay 2,000 by 8/20": its timeline row names that promise
+    [pay] = [r for r in mine if (r["due"] or "").startswith("2024-08-20")]
+    recording = next(e for e in data["timeline"] if e["kind"] == "recording")
+    assert f"P{pay['id']}" in recording["promises"]
 
 
 @pytest.mark.slow
