@@ -174,7 +174,7 @@ _PAY_RE = re.compile(
 )
 
 # What may not follow an amount: a percentage, a date or time unit, a counter word.
-_NOT_AFTER = re.compile(r"\s?(?:%|‰|％|号|日|月|年|点|时|:|/|-\d|\.\d|期|次|个|人|天|周|岁|"
+_NOT_AFTER = re.compile(r"\s?(?:%|‰|％|号|日|月(?!底|初|末|中)|年|点|时|:|/|-\d|\.\d|期|次|个|人|天|周|岁|"
                         r"小时|分钟|秒|倍|折|名|条|件|笔|位|公里|米|斤|字|步|户|台|张|"
                         r"percent|per\s?cent|days?|months?|years?|times)", re.IGNORECASE)
 _PHONE = re.compile(r"\d{7,}")

@@ -157,7 +157,8 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     asked = (speaker != "them" and not ctx.answered and not ctx.restated
              and R.REQUEST.search(text, sent0 if act.kind == "installment" else clause[0], max(act.end, clause[1])))
     if act.kind in R.LENDER_KINDS:
-        return None if asked else "them"
+        ordered = speaker == "me" and R.IMPERATIVE_STOP.match(text[act.start:act.end])
+        return None if asked or ordered else "them"
     if act.refund:
         return "them"
     actor, is_subject = _actor(text, clause[0], act.start, speaker)
@@ -223,7 +224,7 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
 def _modifier(text: str, date: DateMatch) -> bool:
     """A date that names a thing (本月账单), a recurring day (每月25号), or a span after 延 (延后七天)."""
     before = text[max(0, date.start - 1):date.start]
-    return (bool(R.DATE_MODIFIER.match(text, date.end)) or before == "每"
+    return (bool(R.DATE_MODIFIER.match(text, date.end)) or before == "每" or text[max(0, date.start - 4):date.start].lower() == "for "
             or (text.startswith("后", date.start) and bool(R.EXTEND_BEFORE.search(before))))
 
 
