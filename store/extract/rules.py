@@ -173,7 +173,7 @@ TAG_QUESTION = _compile(
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = _compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
-    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|(?<![核批理请的询])结果(到现在)?"
+    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|结果(到现在|还是|你们|他们|根本|又|却|一直|也没|没)"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # The other side's request, reported (您要求停止催收的部分…): not a promise of the one who reports it.
 REPORTED_REQUEST = _compile(r"(您|你)(们)?(自己)?[^，,。；;！!？?\s]{0,6}?(要求|申请|提出|反映|提到)的")
@@ -187,7 +187,7 @@ FUTURE = _compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|�
 EXPERIENCE = _compile(r"(?<![不超经通难])过(?![来去期户程渡年节于度后数])|\b(did|had|was|were)\b", IC)
 # An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
 GRANTED = _compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
-                     r"|已(申请|提交|备注|安排|核实)")
+                     r"|已(经)?(申请|提交|备注|安排|核实|办理|登记)")
 # The borrower is asked to pay: 请于…前还款, 您需要…, 您得…, 您先… (binds the borrower).
 DEMAND = _compile(r"请(您|你)?(在|于|务必|尽快|及时|按时)|(您|你)(需要|得|必须|要|先|务必|最好|就|这边)"
                     r"|you (need|have|must|should)|please (pay|repay|make|settle|transfer)", IC)
@@ -202,6 +202,9 @@ OTHERWISE = _compile(r"否则|不然|要不然|otherwise|or else", IC)
 # A condition that the borrower does NOT pay: what follows is a threat (不还的话, 如果再逾期).
 NEGATIVE_CONDITION = _compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过数)"
                                 r"|(再|继续)(逾期|拖)|(don't|do not|doesn't|fail to|not) (\w+ )?(pay|repay|receive)", IC)
+# A negative condition in running speech needs its consequence marker (不还就起诉, 再逾期将上报):
+# 备注不联系了 is no condition.
+NEGATIVE_THEN = _compile(r"(?:" + NEGATIVE_CONDITION.pattern + r")[^，,。；;！!？?]{0,6}?(的话|就|将|会|要)", IC)
 # General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
 GENERAL = _compile(
     r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
