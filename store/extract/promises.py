@@ -292,7 +292,7 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True
     if R.PAST_REPORT.search(text, sent.start, act.start):
         return True
-    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text, clause_own[0], act.start):
+    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text[clause_own[0]:act.start]):
         return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True

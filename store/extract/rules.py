@@ -29,8 +29,11 @@ _ASCII_B = r"(?:(?<![A-Za-z])(?=[A-Za-z])|(?<=[A-Za-z])(?![A-Za-z]))"
 
 
 def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile a rule with English word boundaries that hold next to Chinese characters."""
-    return re.compile(pattern.replace(r"\b", _ASCII_B), flags)
+    """Compile a rule whose English words end where the English does (帮你waive掉了, send份协议).
+
+    \\b and \\w are read as ASCII: Python counts Chinese characters as word characters.
+    """
+    return re.compile(pattern.replace(r"\b", _ASCII_B).replace(r"\w", r"[A-Za-z0-9']"), flags)
 
 _G = r"[^，,。；;！!？?\n]{0,10}?"  # a gap inside one clause
 _GS = r"[^，,。；;！!？?\s]{0,10}?"  # a gap inside one phrase (no pause)
@@ -100,7 +103,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", _compile(
-        r"减免(?!的?(结果|申请|条件)|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(您|你)?(再)?还(了)?(?![款钱上清])|一笔勾销|勾销|核销|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
+        r"减免(?!的?(结果|条件)|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(您|你)?(再)?还(了)?(?![款钱上清])|一笔勾销|勾销|核销|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
         r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要)|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较)"
@@ -136,7 +139,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
         r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
-        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*(?!( \w+){0,4} " + EN_DOCUMENT + r")\b", IC)),
+        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
     ("other", _compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|快递|打印|出(一|个)(份|张)?)" + _G + DOCUMENT +
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
@@ -176,7 +179,7 @@ PAST_REPORT = _compile(
     r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|结果(到现在|还是|你们|他们|根本|又|却|一直|也没|没)"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # The other side's request, reported (您要求停止催收的部分…): not a promise of the one who reports it.
-REPORTED_REQUEST = _compile(r"(您|你)(们)?(自己)?[^，,。；;！!？?\s]{0,6}?(要求|申请|提出|反映|提到)的")
+REPORTED_REQUEST = _compile(r"(?<![给帮为替跟])(您|你)(们)?(自己)?[^，,。；;！!？?\s]{0,6}?(要求|申请|提出|反映|提到)(的)?\s*$")
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = _compile(
     r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(发|寄|传)(过去|过来|出去)了|(还|付|转|打|交|办|回|给)过(?!来|去)"
