@@ -298,7 +298,7 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True
     granted = R.GRANTED.search(text, sent.start, max(act.end, clause_own[1])) and act.kind != "payment"
     done = next((m for m in R.DONE.finditer(text, clause_own[0], clause_own[1])
-                 if not (act.start <= m.start() and m.end() <= act.end)), None)  # 不用您还了: the act's own words
+                 if not (act.start <= m.start() and m.end() == act.end)), None)  # 不用您还了: the act's own end
     said_past = any(d.past and clause_own[0] <= d.start < clause_own[1] for d in ctx.dates)
     if done and not said_past and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
         return False
