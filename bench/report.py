@@ -114,7 +114,7 @@ def measure(root: Path, events: int, pdf: bool) -> dict[str, float | int]:
     source = ReportSource(db=db, root=home.root, tz=home.tz, generator="bench", verify=lambda: verify_home(home))
     data, t_data = timed(build_report, source, ReportOptions(case=CASE))
     html, t_html = timed(render_html, data)
-    out = {"events": len(data["timeline"]), "promises": len(data["ledger"]), "anchor": anchor,
+    out = {"events": len(data.timeline), "promises": len(data.ledger), "anchor": anchor,
            "data": t_data, "html": t_html, "html_mb": len(html.encode()) / 2**20}
     if pdf:
         pdf_bytes, out["pdf"] = timed(render_pdf, data)

@@ -15,6 +15,8 @@ import click
 
 from recorder.cli import emit_json, get_home
 from recorder.home import DEFAULT_TZ, Home
+from reports.fmt import amount_text, position_text
+from reports.i18n import contradiction_text, label, translator
 
 
 def _ref(ref: str | None, tz: str) -> datetime:
@@ -94,36 +96,87 @@ def _promise_line(p: dict) -> str:
 @click.option("--all", "which", flag_value="all", help="Every promise, whatever its status.")
 @click.option("--case", help="Only this case (the inbox subfolder).")
 @click.option("--party", type=click.Choice(["me", "them"]), help="Only promises binding this party.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Words for parties, kinds and states (the report's).")
 @click.pass_context
-def promises(ctx: click.Context, as_json: bool, which: str, case: str | None, party: str | None) -> None:
-    """List promises: open ones by due date, overdue ones marked."""
+def promises(ctx: click.Context, as_json: bool, which: str, case: str | None, party: str | None, lang: str) -> None:
+    """List promises (P<id>, evidence #<id>): open ones by due date, the lender's overdue ones in red."""
+    from store.evidence import list_evidence
     from store.promises import list_promises, public
 
-    rows = list_promises(get_home(ctx).db(), case=case, party=party, which=which)
+    db = get_home(ctx).db()
+    rows = list_promises(db, case=case, party=party, which=which)
     if as_json:
         emit_json([public(r) for r in rows])
         return
+    t = translator(lang)
     if not rows:
-        click.echo("no promises" + ("" if which == "all" else f" ({which}); try --all"))
+        click.echo(t("cli_no_promises") if which == "all" else t("cli_no_promises_which"))
         return
+    kinds = {ev["id"]: ev["kind"] for ev in list_evidence(db, case=case)}
     for r in rows:
-        mark = click.style("OVERDUE", fg="red", bold=True) if r["overdue"] else r["status"]
-        due = (r["due"] or "no date")[:16].replace("T", " ")
-        amount = f" {r['amount']:,.2f} {r['currency'] or ''}".rstrip() if r["amount"] is not None else ""
-        flag = click.style(f"  ⚑ {len(r['flags'])} contradiction(s)", fg="yellow") if r["flags"] else ""
-        click.echo(f"#{r['id']:<4} {mark:>8}  {due:<16}  {r['party']:>4}  {r['kind']}{amount}{flag}")
-        click.echo(f"       “{r['text']}”  [evidence {r['evidence_id']} @ {r['offset']:g}]")
-        for s in r["sources"]:
-            if s["id"] != r["id"]:
-                click.echo(f"       + #{s['id']} “{s['text']}”  [evidence {s['evidence_id']} @ {s['offset']:g}]")
-        if r.get("condition"):
-            click.echo(f"       if: {r['condition']}")
-        for note in r["notes"]:
-            click.echo(f"       note: {note['text']}")
+        click.echo("\n".join(_ledger_lines(r, lang, kinds)))
+
+
+def _ledger_lines(r: dict, lang: str, kinds: dict[int, str]) -> list[str]:
+    """One promise as the report words it: P<id>, state, due, party, kind, amount; quote and sources."""
+    t = translator(lang)
+    state = label(lang, "state", r["state"])
+    mark = click.style(state, fg="red", bold=True) if r["state"] in ("overdue", "broken") else state
+    due = (r["due"] or t("cli_no_date"))[:16].replace("T", " ")
+    amount = f" {amount_text(r['amount'], r['currency'], lang)}" if r["amount"] is not None else ""
+    flags = r["flags"]
+    flag = click.style("  " + t("cli_contradictions", n=len(flags)), fg="yellow") if flags else ""
+    lines = [f"P{r['id']:<4} {mark}  {due}  {label(lang, 'party', r['party'])}  "
+             f"{label(lang, 'kind', r['kind'])}{amount}{flag}",
+             f"       “{r['text']}”  [{_where(r, lang, kinds)}]"]
+    for s in r["sources"]:
+        if s["id"] != r["id"]:
+            lines.append(f"       + {t('cli_source', id=s['id'])} “{s['text']}”  [{_where(s, lang, kinds)}]")
+    if r.get("condition"):
+        lines.append("       " + t("cli_if", text=r["condition"]))
+    lines += ["       " + t("cli_note", text=note["text"]) for note in r["notes"]]
+    lines += [click.style("       ⚑ " + _flag_sentence(r["id"], f, lang), fg="yellow") for f in flags]
+    return lines
+
+
+def _flag_sentence(promise_id: int, flag: dict, lang: str) -> str:
+    """A contradiction in the report's words, from its fields (`reason`, `at`, `quote` when stored)."""
+    at = (flag.get("at") or "")[:16].replace("T", " ")
+    text = contradiction_text(lang, flag.get("reason"), f"P{promise_id}", f"#{flag['evidence_id']}", at)
+    return text + (f"{translator(lang)('colon')}“{flag['quote']}”" if flag.get("quote") else "")
+
+
+def _where(row: dict, lang: str, kinds: dict[int, str]) -> str:
+    """`evidence #4 at 00:05` / `证据 #4 第 00:05 处`: the same evidence number as `recorder show`.
+
+    In a recording the offset is seconds; in written evidence it is a line, page or order (`@3`).
+    """
+    offset = row.get("offset")
+    if offset is None:
+        position = ""
+    elif kinds.get(row["evidence_id"]) == "audio":
+        position = position_text(None, offset, lang)
+    else:
+        position = f"@{offset:g}"
+    return translator(lang)("cli_where", evidence=row["evidence_id"], position=position).strip()
+
+
+class _PromiseId(click.ParamType):
+    """A promise as the ledger and the report name it (`P12`) or as a bare id (`12`)."""
+
+    name = "P<id>"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        try:
+            return int(text[1:] if text[:1] in ("P", "p") else text)
+        except ValueError:
+            self.fail(f"{value!r} is not a promise id such as P12 or 12.", param, ctx)
 
 
 @click.command()
-@click.argument("promise_id", type=int)
+@click.argument("promise_id", type=_PromiseId())
 @click.option("--kept", "status", flag_value="kept", help="The promise was kept.")
 @click.option("--broken", "status", flag_value="broken", help="The promise was broken.")
 @click.option("--reject", "status", flag_value="rejected", help="Not a promise after all.")

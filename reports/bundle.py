@@ -44,9 +44,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from reports.data import ReportOptions, ReportSource, load_evidence, build_report
+from reports.data import ReportOptions, ReportSource, build_report, load_evidence
 from reports.render import render_html, render_pdf
 from store import custody
+from store.report_reads import custody_log, source_paths
 
 CHUNK = 1 << 20
 MAX_NAME_BYTES = 150
@@ -137,11 +138,6 @@ def _vault_file(root: Path, relative: str) -> Path:
     return path
 
 
-def _sources(source: ReportSource, evidence_id: int) -> list[str]:
-    return [r["path"] for r in source.db.query(
-        "SELECT path FROM evidence_sources WHERE evidence_id = ? ORDER BY id", [evidence_id])]
-
-
 def _inbox(source: ReportSource) -> Path:
     return source.root / "inbox"  # recorder.home.Home.inbox; reports never import the CLI's package
 
@@ -160,7 +156,7 @@ def _manifest_entry(source: ReportSource, ev: dict[str, Any], path: str) -> dict
         "tz": ev.get("tz"),
         "ingested_at": ev.get("ingested_at"),
         "source": custody.public_path(ev.get("source") or "", inbox),
-        "sources": [custody.public_path(p, inbox) for p in _sources(source, ev["id"])],
+        "sources": [custody.public_path(p, inbox) for p in source_paths(source.db, ev["id"])],
         "case": ev.get("case_name"),
         "parent_evidence_id": ev.get("parent_id"),
     }
@@ -180,7 +176,7 @@ def _custody_lines(source: ReportSource, evidence_ids: set[int], case: str | Non
                    last_id: int) -> tuple[bytes, custody.ChainHead]:
     """The log up to and including the export row `last_id` (other cases' rows as stubs), and its head."""
     lines, last = [], custody.GENESIS
-    for row in source.db.query("SELECT * FROM custody WHERE id <= ? ORDER BY id", [last_id]):
+    for row in custody_log(source.db, up_to=last_id):
         if _shown_in_full(row, evidence_ids, case):
             out = row
         else:

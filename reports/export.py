@@ -50,4 +50,4 @@ def write_report(source: ReportSource, options: ReportOptions, fmt: str, out: Pa
         "to": options.date_to.isoformat() if options.date_to else None,
         "lang": options.lang, "redacted": options.redact, "chain_head": head.as_dict(),
     })
-    return ReportResult(Path(out), fmt, digest, len(data["timeline"]), len(data["ledger"]), len(data["evidence"]))
+    return ReportResult(Path(out), fmt, digest, len(data.timeline), len(data.ledger), len(data.evidence))

@@ -1,301 +1,33 @@
-"""The report's words in Chinese (default) and English, in one catalogue.
+"""The report's words in Chinese (default) and English: one catalogue, and the sentences built from it.
 
-Templates never hold prose: they call `t(key)` and every label lives here, so
-the two languages cannot drift apart and a missing key fails loudly (KeyError
-in tests) instead of printing a blank.
+Design decisions:
+- Templates and builders never hold prose: every label and sentence comes from
+  the catalogue (`lang_zh`, `lang_en`, same keys), so the two languages cannot
+  drift apart and a missing key fails loudly (KeyError in tests).
+- Sentences are made here from structured fields (a contradiction's reason,
+  promise, evidence and time), never taken from text the store kept: text
+  another part of the program wrote (a flag's English `detail`, a reader's
+  name, a custody action) would put English into a Chinese report.
+- Text from evidence (quotes, names, file names) is never translated: it is
+  shown as it is and marked as such by the templates.
 """
 
 from __future__ import annotations
 
-LANGS = ("zh", "en")
+from collections.abc import Callable
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "zh": {
-        "title": "协商过程时间线报告",
-        "title_case": "协商过程时间线报告：{case}",
-        "redacted_notice": "本报告已脱敏：身份证号、银行卡号和个人手机号已部分遮盖；客服热线保留；原始文件未作任何改动。",
-        "cover": "概要",
-        "case": "案件",
-        "all_cases": "全部",
-        "counterparty": "对方",
-        "names": "名称",
-        "numbers": "号码",
-        "period": "期间",
-        "counts": "数量",
-        "evidence_files": "证据文件 {n} 个",
-        "promises_count": "承诺 {n} 项",
-        "generated": "生成时间",
-        "generator": "生成程序",
-        "verify_at_generation": "生成时的完整性校验",
-        "verify_ok": "通过：{checked} 个原始文件与其 SHA-256 一致，保管记录链完整",
-        "verify_failed": "未通过：{count} 处不一致",
-        "period_tz": "{start} – {end}（时区 {tz}）",
-        "colon": "：",
-        "list_sep": "、",
-        "ledger": "承诺清单",
-        "no_promises": "未发现承诺。",
-        "timeline": "时间线",
-        "no_events": "该期间内没有记录。",
-        "evidence_list": "证据目录",
-        "appendix": "附录",
-        "transcripts": "全文（转写与消息）",
-        "custody": "保管记录摘要",
-        "how_to_verify": "如何核验",
-        "col_no": "序号",
-        "col_party": "承诺方",
-        "col_kind": "类型",
-        "col_quote": "原话",
-        "col_amount": "金额",
-        "col_due": "期限",
-        "col_status": "状态",
-        "col_said": "时间与出处",
-        "col_notes": "备注",
-        "col_condition": "条件",
-        "col_time": "时间",
-        "col_time_meaning": "时间依据",
-        "col_type": "类别",
-        "col_who": "谁",
-        "col_content": "内容",
-        "col_evidence": "证据",
-        "col_flags": "标记",
-        "col_ev_name": "证据名称",
-        "col_ev_source": "证据来源",
-        "col_ev_formed": "形成时间",
-        "col_ev_purpose": "证明目的",
-        "col_ev_position": "页码/位置",
-        "col_ev_hash": "SHA-256",
-        "col_position": "位置",
-        "col_text": "文字",
-        "purpose_user": "（用户填写）",
-        "listen": "收听",
-        "open_original": "打开原件",
-        "duration": "时长",
-        "at_offset": "第 {offset} 处",
-        "line": "第 {n} 行",
-        "lines": "第 {a}–{b} 行",
-        "page": "第 {n} 页",
-        "pages": "共 {n} 页",
-        "box": "图中区域 {box}",
-        "file_in_bundle": "证据包内：{path}",
-        "messages_n": "{n} 条消息",
-        "appendix_in_timeline": "本文件的全部 {n} 条消息均已完整列入时间线（第 {first}–{last} 号之间），此处不再重复。",
-        "promise_ref": "承诺 {ref}",
-        "none": "无",
-        "unknown": "未知",
-        "state_note": "处理状态：{state}",
-        "file_error": "未能读取：{error}",
-        "size": "大小",
-        "bytes": "{n} 字节",
-        "custody_rows": "记录条数",
-        "custody_first": "最早",
-        "custody_last": "最新",
-        "custody_head": "最新记录哈希",
-        "custody_chain_ok": "哈希链完整",
-        "custody_chain_bad": "哈希链有 {n} 处不符",
-        "custody_actions": "按操作统计",
-        "verify_steps": (
-            "每个原始文件的 SHA-256 在入库时计算并写入保管记录（哈希链，每条记录包含上一条的哈希）。"
-            "核验方法：① 对原始文件运行 `sha256sum 文件名`（Windows：`certutil -hashfile 文件名 SHA256`），"
-            "结果应与本报告证据目录中的 SHA-256 完全一致；② 在证据包目录中运行 `sh verify.sh` 或 "
-            "`python3 verify.py`，二者离线检查全部文件的哈希、清单和保管记录链，任何一个字节被改动都会报错。"
-        ),
-        "party_me": "我方",
-        "party_them": "对方",
-        "party_unknown": "未知",
-        "status_open": "未到期",
-        "status_kept": "已兑现",
-        "status_broken": "未兑现",
-        "status_overdue": "已逾期未兑现",
-        "status_rejected": "不是承诺",
-        "kind_waiver": "减免",
-        "kind_extension": "延期",
-        "kind_installment": "分期",
-        "kind_stop_collection": "停止催收",
-        "kind_callback": "回电/答复",
-        "kind_credit_report": "征信处理",
-        "kind_settlement_proof": "结清证明",
-        "kind_payment": "付款",
-        "kind_other": "其他",
-        "ev_recording": "通话录音",
-        "ev_call": "通话记录",
-        "ev_chat": "聊天消息",
-        "ev_sms": "短信",
-        "ev_email": "电子邮件",
-        "ev_document": "文件",
-        "src_audio": "手机通话录音",
-        "src_image": "聊天截图",
-        "src_text": "聊天记录导出",
-        "src_sms": "短信备份",
-        "src_calls": "通话记录备份",
-        "src_email": "电子邮件",
-        "src_pdf": "PDF 文件",
-        "src_unsupported": "其他文件",
-        "src_attachment": "{kind}，附件，来自 {parent}",
-        "tm_filename": "录音/文件名记载的时间",
-        "tm_metadata": "文件元数据记载的时间",
-        "tm_exif": "照片 EXIF 时间",
-        "tm_mtime": "文件修改时间",
-        "tm_content": "消息自带的时间",
-        "tm_user": "用户设定的时间",
-        "tm_intake": "入库时间",
-        "flag_dropped_speech": "可能漏转写语音",
-        "flag_hallucination": "可能是转写幻觉",
-        "flag_degraded": "读取不完整",
-        "flag_contradiction": "与承诺相矛盾",
-        "purpose_promise": "证明{party}于 {date} 承诺{what}",
-        "purpose_more": "等 {n} 项承诺",
-        "purpose_calls": "证明通话的时间、号码与时长",
-        "purpose_default": "证明双方沟通的经过与内容",
-        "purpose_sep": "；",
-        "due_by": "（{due}前）",
-        "footer": "本报告由 {generator} 在本地离线生成；转写仅供参考，以原始文件为准。",
-        "page_of": "第 {page} 页",
-        "redacted_badge": "已脱敏",
-    },
-    "en": {
-        "title": "Negotiation timeline report",
-        "title_case": "Negotiation timeline report: {case}",
-        "redacted_notice": "This report is redacted: ID-card numbers, bank-card numbers and personal mobile numbers are partly masked; service hotlines are kept; the original files are untouched.",
-        "cover": "Summary",
-        "case": "Case",
-        "all_cases": "all",
-        "counterparty": "Counterparty",
-        "names": "Names",
-        "numbers": "Numbers",
-        "period": "Period",
-        "counts": "Counts",
-        "evidence_files": "{n} evidence file(s)",
-        "promises_count": "{n} promise(s)",
-        "generated": "Generated",
-        "generator": "Generated by",
-        "verify_at_generation": "Integrity check at generation",
-        "verify_ok": "passed: {checked} original file(s) match their SHA-256; the custody chain is intact",
-        "verify_failed": "FAILED: {count} mismatch(es)",
-        "period_tz": "{start} – {end} (time zone {tz})",
-        "colon": ": ",
-        "list_sep": ", ",
-        "ledger": "Promise ledger",
-        "no_promises": "No promises found.",
-        "timeline": "Timeline",
-        "no_events": "Nothing recorded in this period.",
-        "evidence_list": "Evidence list",
-        "appendix": "Appendix",
-        "transcripts": "Full transcripts and messages",
-        "custody": "Custody log summary",
-        "how_to_verify": "How to verify",
-        "col_no": "No.",
-        "col_party": "Party",
-        "col_kind": "Kind",
-        "col_quote": "Quote",
-        "col_amount": "Amount",
-        "col_due": "Due",
-        "col_status": "Status",
-        "col_said": "When and where",
-        "col_notes": "Notes",
-        "col_condition": "Condition",
-        "col_time": "Time",
-        "col_time_meaning": "Time source",
-        "col_type": "Type",
-        "col_who": "Who",
-        "col_content": "Content",
-        "col_evidence": "Evidence",
-        "col_flags": "Flags",
-        "col_ev_name": "Name",
-        "col_ev_source": "Source",
-        "col_ev_formed": "Made at",
-        "col_ev_purpose": "What it proves",
-        "col_ev_position": "Page/position",
-        "col_ev_hash": "SHA-256",
-        "col_position": "Position",
-        "col_text": "Text",
-        "purpose_user": " (set by the user)",
-        "listen": "Listen",
-        "open_original": "Open original",
-        "duration": "Duration",
-        "at_offset": "at {offset}",
-        "line": "line {n}",
-        "lines": "lines {a}–{b}",
-        "page": "page {n}",
-        "pages": "{n} page(s)",
-        "box": "image area {box}",
-        "file_in_bundle": "in the bundle: {path}",
-        "messages_n": "{n} message(s)",
-        "appendix_in_timeline": "All {n} messages of this file are in the timeline in full (between rows {first} and {last}); they are not repeated here.",
-        "promise_ref": "promise {ref}",
-        "none": "none",
-        "unknown": "unknown",
-        "state_note": "processing state: {state}",
-        "file_error": "could not be read: {error}",
-        "size": "Size",
-        "bytes": "{n} bytes",
-        "custody_rows": "Rows",
-        "custody_first": "First",
-        "custody_last": "Last",
-        "custody_head": "Hash of the last row",
-        "custody_chain_ok": "hash chain intact",
-        "custody_chain_bad": "hash chain broken at {n} row(s)",
-        "custody_actions": "By action",
-        "verify_steps": (
-            "Each original's SHA-256 was computed at intake and written to the custody log (a hash chain: each "
-            "row includes the previous row's hash). To verify: (1) run `sha256sum FILE` on an original "
-            "(Windows: `certutil -hashfile FILE SHA256`); it must equal the SHA-256 in this report's evidence "
-            "list; (2) in the evidence bundle, run `sh verify.sh` or `python3 verify.py`: both check every "
-            "file's hash, the manifest and the custody chain offline, and fail if a single byte was changed."
-        ),
-        "party_me": "Me",
-        "party_them": "Them",
-        "party_unknown": "unknown",
-        "status_open": "open",
-        "status_kept": "kept",
-        "status_broken": "broken",
-        "status_overdue": "overdue",
-        "status_rejected": "not a promise",
-        "kind_waiver": "waiver",
-        "kind_extension": "extension",
-        "kind_installment": "installment plan",
-        "kind_stop_collection": "stop collection",
-        "kind_callback": "call back / reply",
-        "kind_credit_report": "credit report",
-        "kind_settlement_proof": "settlement certificate",
-        "kind_payment": "payment",
-        "kind_other": "other",
-        "ev_recording": "call recording",
-        "ev_call": "call log",
-        "ev_chat": "chat message",
-        "ev_sms": "SMS",
-        "ev_email": "email",
-        "ev_document": "document",
-        "src_audio": "phone call recording",
-        "src_image": "chat screenshot",
-        "src_text": "chat log export",
-        "src_sms": "SMS backup",
-        "src_calls": "call log backup",
-        "src_email": "email",
-        "src_pdf": "PDF file",
-        "src_unsupported": "other file",
-        "src_attachment": "{kind}, attachment of {parent}",
-        "tm_filename": "time in the file name",
-        "tm_metadata": "time in the file's metadata",
-        "tm_exif": "photo EXIF time",
-        "tm_mtime": "file modification time",
-        "tm_content": "time stored with the message",
-        "tm_user": "time set by the user",
-        "tm_intake": "intake time",
-        "flag_dropped_speech": "speech possibly not transcribed",
-        "flag_hallucination": "possible transcription hallucination",
-        "flag_degraded": "read incompletely",
-        "flag_contradiction": "contradicts a promise",
-        "purpose_promise": "proves that {party} promised {what} on {date}",
-        "purpose_more": "and {n} more promise(s)",
-        "purpose_calls": "proves the time, number and duration of calls",
-        "purpose_default": "proves what the parties said to each other",
-        "purpose_sep": "; ",
-        "due_by": " (by {due})",
-        "footer": "Made locally and offline by {generator}; transcripts are an aid, the original files are authoritative.",
-        "page_of": "page {page}",
-        "redacted_badge": "REDACTED",
-    },
-}
+from reports.lang_en import EN
+from reports.lang_zh import ZH
+
+LANGS = ("zh", "en")
+MESSAGES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+
+# contradiction reasons with their own sentence (store.followup writes them); others get the generic one
+REASONS = ("contact_after_stop", "fee_after_waiver", "credit_report_after_promise")
+# reader names as the readers store them (prefixes) -> catalogue code
+READERS = (("faster-whisper", "whisper"), ("openai-whisper", "whisper"), ("whisper", "whisper"),
+           ("rapidocr", "ocr"), ("ocr", "ocr"), ("sms", "sms"), ("chatlog", "chatlog"), ("email", "email"),
+           ("pdf", "pdf"))
 
 
 def check_lang(lang: str) -> str:
@@ -305,8 +37,8 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def translator(lang: str):
-    """`t(key, **fields)` for one language; unknown kinds of flags and statuses fall back to their code."""
+def translator(lang: str) -> Callable[..., str]:
+    """`t(key, **fields)` for one language."""
     catalogue = MESSAGES[check_lang(lang)]
 
     def t(key: str, **fields: object) -> str:
@@ -317,7 +49,38 @@ def translator(lang: str):
 
 
 def label(lang: str, prefix: str, code: str | None) -> str:
-    """A coded value's label (`status_kept`, `flag_hallucination`…), or the code itself when new."""
+    """A coded value's label (`state_kept`, `flag_hallucination`…), or the code itself when new."""
     if code is None:
         return MESSAGES[lang]["unknown"]
     return MESSAGES[lang].get(f"{prefix}_{code}", code)
+
+
+def contradiction_text(lang: str, reason: str | None, promise: str, evidence: str, at: str) -> str:
+    """The sentence for one contradiction flag: per reason, else generic (old rows keep only English `detail`).
+
+    `promise` and `evidence` are refs as the report prints them (`P9`, `#3`); `at` the later
+    evidence's time as text ('' when unknown).
+    """
+    m = MESSAGES[lang]
+    if reason in REASONS and at:
+        return m[f"contra_{reason}"].format(promise=promise, evidence=evidence, at=at)
+    key = "contra_generic_at" if at else "contra_generic"
+    return m[key].format(promise=promise, evidence=evidence, at=at)
+
+
+def reader_label(lang: str, reader: str | None) -> str:
+    """How a file was read (speech transcription, OCR…), for the appendix; '' when nothing read it."""
+    if not reader:
+        return ""
+    name = reader.lower()
+    code = next((c for prefix, c in READERS if name.startswith(prefix)), "other")
+    return MESSAGES[lang][f"reader_{code}"]
+
+
+def call_text(lang: str, direction: str | None, duration_text: str) -> tuple[str, str]:
+    """A call-log entry as (what, how long): `来电`, `通话 05:12` / `incoming call`, `talked 05:12`."""
+    m = MESSAGES[lang]
+    what = m.get(f"call_{direction}", m["call_unknown"])
+    if direction in ("incoming", "outgoing", "answered_externally"):
+        return what, (m["call_talk"].format(duration=duration_text) if duration_text else m["call_not_connected"])
+    return what, ""

@@ -17,6 +17,7 @@ Originals are never touched: only the report's text is.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -56,7 +57,10 @@ def redact_text(text: str) -> str:
 
 
 def redact_data(value: Any, key: str = "") -> Any:
-    """A copy of a report's data with every string redacted, except hashes, links and paths."""
+    """A copy of a report (dataclasses, dicts, lists) with every string redacted, except hashes, links, paths."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: redact_data(getattr(value, f.name), f.name)
+                                             for f in dataclasses.fields(value)})
     if isinstance(value, str):
         return value if key.endswith(SKIP_KEY_SUFFIXES) else redact_text(value)
     if isinstance(value, dict):

@@ -1,4 +1,4 @@
-"""Rendering the report's data as HTML, PDF, JSON or CSV.
+"""Rendering the report (`reports.model.Report`) as HTML, PDF, JSON or CSV: `render(report, fmt)`.
 
 Design decisions:
 - jinja2 with `autoescape=True` (for every template, not by file extension)
@@ -12,6 +12,9 @@ Design decisions:
 - CSV is the timeline (one row per contact), UTF-8 with a BOM so that Excel
   shows Chinese correctly; every row goes through `csv_safe.safe_row`, so no
   chat line can become a live formula.
+- Templates read the report's dataclasses; every word they print comes from `t()` (the
+  catalogue); the evidence's own words are printed inside `class="v"` (commands and hashes
+  inside `<code>`), so a reader and a test can tell them from the program's.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ import jinja2
 
 from reports.csv_safe import safe_row
 from reports.i18n import MESSAGES, translator
+from reports.model import Flag, Report
 
 FORMATS = ("html", "pdf", "json", "csv")
 
@@ -46,62 +51,66 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render_html(data: dict[str, Any], *, pdf: bool = False) -> str:
+def render_html(report: Report, *, pdf: bool = False) -> str:
     """The report as one self-contained HTML page (`pdf=True` drops audio players)."""
     template = environment().get_template("report.html.j2")
-    return template.render(**data, t=translator(data["meta"]["lang"]), pdf=pdf)
+    sections = {f.name: getattr(report, f.name) for f in fields(report)}
+    return template.render(**sections, t=translator(report.meta.lang), pdf=pdf)
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"the report fetches nothing ({url})")
 
 
-def render_pdf(data: dict[str, Any]) -> bytes:
+def render_pdf(report: Report) -> bytes:
     """The same report as PDF bytes, CJK glyphs embedded."""
     try:
         import weasyprint
     except ImportError as e:  # pragma: no cover - weasyprint is a dependency
         raise RenderError("PDF output needs WeasyPrint: pip install weasyprint (and Debian fonts-noto-cjk).") from e
-    html = weasyprint.HTML(string=render_html(data, pdf=True), url_fetcher=_refuse_fetch, base_url=None)
+    html = weasyprint.HTML(string=render_html(report, pdf=True), url_fetcher=_refuse_fetch, base_url=None)
     return html.write_pdf()
 
 
-def render_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-
-
-def render_csv(data: dict[str, Any]) -> str:
+def render_csv(report: Report) -> str:
     """The timeline, one row per contact; headers in the report's language."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    m = MESSAGES[data["meta"]["lang"]]
+    m = MESSAGES[report.meta.lang]
     writer.writerow(safe_row([
         m["col_no"], m["col_time"], m["col_time"], m["col_time_meaning"], m["col_type"], m["col_who"],
         m["col_content"], m["duration"], m["col_evidence"], m["col_ev_name"], m["col_position"],
         m["ledger"], m["col_flags"],
     ]))
-    for e in data["timeline"]:
+    for e in report.timeline:
         writer.writerow(safe_row([
-            e["seq"], e["at"] or "", e["at_text"], e["time_meaning_label"], e["kind_label"], e["who"], e["text"],
-            e["duration"] if e["duration"] is not None else "", e["evidence_no"], e["evidence_name"],
-            e["position_text"], " ".join(e["promises"]), "; ".join(f["label"] for f in e["flags"]),
+            e.seq, e.at or "", e.at_text, e.time_meaning_label, e.kind_label, e.who, e.text,
+            e.duration if e.duration is not None else "", e.evidence_no, e.evidence_name,
+            e.position_text, " ".join(e.promises), "; ".join(_flag_text(m, f) for f in e.flags),
         ]))
     return out.getvalue()
 
 
-def render(data: dict[str, Any], fmt: str) -> bytes:
+def _flag_text(m: dict[str, str], flag: Flag) -> str:
+    text = flag.label + (m["colon"] + flag.detail if flag.detail else "")
+    return text + (f"{m['colon']}“{flag.quote}”" if flag.quote else "")
+
+
+def render(report: Report, fmt: str) -> bytes:
     """The report in one of FORMATS, as the bytes to write."""
     if fmt == "html":
-        return render_html(data).encode("utf-8")
+        return render_html(report).encode("utf-8")
     if fmt == "pdf":
-        return render_pdf(data)
+        return render_pdf(report)
     if fmt == "json":
-        return render_json(data).encode("utf-8")
+        return render_json(report).encode("utf-8")
     if fmt == "csv":
-        return render_csv(data).encode("utf-8")
+        return render_csv(report).encode("utf-8")
     raise RenderError(f"Unknown report format {fmt!r}; use one of: {', '.join(FORMATS)}.")
 
 

@@ -30,6 +30,9 @@ EDITABLE = ("status", "due", "amount", "note", "source")
 USER_STATUSES = ("open", "kept", "broken", "rejected")
 SOURCE_STATES = ("rejected", "accepted")  # accepted undoes a rejection
 WHICH = ("all", "open", "overdue")
+# What the ledger shows (`state`): the lender's open promises are open, overdue or undated; the
+# borrower's own open promises wait for the user's word (to_confirm), never overdue by default.
+STATES = ("open", "overdue", "undated", "to_confirm", "kept", "broken", "rejected", "not_found")
 PUBLIC_KEYS = ("id", "evidence_id", "source", "party", "kind", "text", "amount", "currency", "due",
                "said_at", "offset", "status", "condition")
 SOURCE_KEYS = ("id", "evidence_id", "offset", "text", "said_at")
@@ -84,7 +87,25 @@ def _effective(row: dict[str, Any], edits: list[dict[str, Any]], now: datetime) 
     row["notes"] = notes
     row["edited"] = bool(edits)
     row["overdue"] = row["status"] == "open" and _due_passed(row["due"], now)
+    row["state"] = promise_state(row["party"], row["status"], row["due"], now)
     return row
+
+
+def promise_state(party: str | None, status: str, due: str | None, now: datetime) -> str:
+    """The state a borrower can stand behind (one of STATES).
+
+    The user's word (kept, broken, rejected) wins. An open promise of the borrower (`me`) is
+    `to_confirm` until the user marks it: the record must not accuse its own keeper of missing a
+    payment that may have been made outside it. The lender's open promise is `undated` without a
+    due date, `overdue` once the date has passed, else `open`.
+    """
+    if status != "open":
+        return status
+    if party == "me":
+        return "to_confirm"
+    if not due:
+        return "undated"
+    return "overdue" if _due_passed(due, now) else "open"
 
 
 def _mentions(db: sqlite_utils.Database, case: str | None, party: str | None) -> list[dict[str, Any]]:
@@ -152,8 +173,8 @@ def list_promises(
 ) -> list[dict[str, Any]]:
     """Promises (mentions grouped) with effective values, ordered by due date (undated last), then said_at.
 
-    Each has the `recorder promises --json` keys plus `overdue`, `notes`, `flags`, `case` (also
-    as `case_name`), `counterparty`, `machine` (the machine's own values), `edited`, `sources`
+    Each has the `recorder promises --json` keys plus `overdue`, `state` (see `promise_state`), `notes`,
+    `flags`, `case` (also as `case_name`), `counterparty`, `machine` (the machine's own values), `edited`, `sources`
     (every mention, by said_at) and `rejected_sources` (mention ids). `open` leaves out kept,
     broken and rejected promises; `overdue` keeps only open ones past their due date;
     `evidence_id` keeps the promises with a source in that evidence.
@@ -178,7 +199,7 @@ def list_promises(
 def public(row: dict[str, Any]) -> dict[str, Any]:
     """A ledger row in the shape of `recorder promises --json` (the fixed keys, then extras)."""
     out = {k: row.get(k) for k in PUBLIC_KEYS}
-    out.update({"overdue": row["overdue"], "case": row.get("case"), "notes": row["notes"],
+    out.update({"overdue": row["overdue"], "state": row["state"], "case": row.get("case"), "notes": row["notes"],
                 "flags": row["flags"], "sources": row["sources"], "rejected_sources": row["rejected_sources"]})
     return out
 

@@ -81,9 +81,18 @@ def test_promises_json_keys_and_filters(run) -> None:
 
 
 def test_promises_human_view_marks_overdue(run) -> None:
-    out = run("promises").output
-    assert "OVERDUE" in out and "好的，我20号之前还两千" in out
-    assert out.index("payment") < out.index("waiver")  # dated ones first
+    rows = {r["kind"]: r for r in json.loads(run("promises", "--json").output)}
+    # the lender's promise past its date is overdue; the borrower's own payment waits for the user's word
+    assert rows["stop_collection"]["state"] == "overdue" and rows["stop_collection"]["overdue"] is True
+    assert rows["payment"]["state"] == "to_confirm" and rows["payment"]["overdue"] is True
+    assert rows["waiver"]["state"] == "undated"
+    out = run("promises").output  # Chinese by default, in the report's words and numbering
+    assert f"P{rows['stop_collection']['id']}" in out and "已逾期未兑现" in out and "好的，我20号之前还两千" in out
+    assert out.index("待确认") < out.index("未定期限")  # dated ones first
+    assert f"证据 #{rows['payment']['evidence_id']}" in out and "overdue" not in out
+    out = run("promises", "--lang", "en").output
+    assert "overdue, not kept" in out and "to confirm" in out and "已逾期" not in out
+    assert out.index("payment") < out.index("waiver")
 
 
 def test_promise_edit_and_reject(run) -> None:

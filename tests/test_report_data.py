@@ -37,10 +37,11 @@ def case(tmp_path_factory):
 
 
 def build(case, **options) -> dict:
+    """The report as the JSON format writes it (`Report.to_dict()`)."""
     home = case.home
     source = ReportSource(db=home.db(), root=home.root, tz=home.tz, generator="recorder test",
                           verify=lambda: verify_home(home))
-    return build_report(source, ReportOptions(case=CASE, now=NOW, **options))
+    return build_report(source, ReportOptions(case=CASE, now=NOW, **options)).to_dict()
 
 
 def run(case, *args: str) -> str:
@@ -53,6 +54,7 @@ def test_ledger_statuses_quotes_and_where_said(case):
     ledger = {p["text"]: p for p in build(case)["ledger"]}
     audio = ledger["我们可以给您减免违约金八百元，月底前办好。"]
     assert audio["status"] == "overdue"  # open, due 2024-08-31, report made 2024-09-01
+    assert (audio["state"], audio["state_label"]) == ("overdue", "已逾期未兑现")  # the lender's promise
     assert audio["amount_text"] == "800.00 元" and audio["due_text"] == "2024-08-31"
     assert audio["position_text"] == "第 00:03 处" and audio["offset"] == 3.0
     assert ledger["好的，我20号之前还两千"]["status"] == "kept"
@@ -60,10 +62,12 @@ def test_ledger_statuses_quotes_and_where_said(case):
     assert stop["status"] == "broken" and stop["notes"] == ["8月23日仍有催收来电"]
     waiver = ledger["如果您在8月20日前先还两千，我们可以帮您减免违约金"]
     assert waiver["status"] == "open" and waiver["condition"] == "8月20日前先还2000元"
+    assert (waiver["state"], waiver["state_label"]) == ("undated", "未定期限")  # no due date: not "not yet due"
     assert [f["kind"] for f in waiver["flags"]] == ["contradiction"]
     assert waiver["position_text"] == "第 3 行" and waiver["party_label"] == "对方（客服）"
-    # in time order of saying: the call of 14 August comes first
-    assert [p["ref"] for p in build(case)["ledger"]] == ["P1", "P2", "P3", "P4"]
+    # in time order of saying: the call of 14 August comes first; each is P<its id>, as in the CLI
+    ids = case.promise_ids
+    assert [p["ref"] for p in build(case)["ledger"]] == [f"P{ids[k]}" for k in ("audio", "waiver", "pay", "stop")]
     assert build(case)["ledger"][0]["text"] == audio["text"]
 
 
@@ -79,17 +83,20 @@ def test_timeline_every_contact_in_time_order_with_what_each_time_means(case):
     assert call["time_meaning"] == "content"
     recording = next(e for e in timeline if e["kind"] == "recording")
     assert recording["time_meaning"] == "filename" and recording["time_meaning_label"] == "录音/文件名记载的时间"
-    assert recording["duration_text"] == "00:12" and recording["promises"] == ["P1"]
+    assert recording["duration_text"] == "00:12" and recording["promises"] == [f"P{case.promise_ids['audio']}"]
     assert {f["kind"] for f in recording["flags"]} == {"dropped_speech", "hallucination"}
     chat = [e for e in timeline if e["kind"] == "chat"]
-    assert chat[2]["promises"] == ["P2"] and "contradiction" in {f["kind"] for f in chat[2]["flags"]}
+    assert chat[2]["promises"] == [f"P{case.promise_ids['waiver']}"]
+    assert "contradiction" in {f["kind"] for f in chat[2]["flags"]}
     assert [e["seq"] for e in timeline] == list(range(1, len(timeline) + 1))
 
 
 def test_evidence_list_numbers_purposes_positions_and_hashes(case):
     data = build(case)
     evidence = data["evidence"]
-    assert [e["no"] for e in evidence] == [1, 2, 3, 4]
+    # each file is numbered by its id (as in `recorder list` and the custody log), listed by time
+    assert [e["no"] for e in evidence] == [e["id"] for e in evidence]
+    assert sorted(e["id"] for e in evidence) == sorted(case.ids.values())
     by_name = {e["name"]: e for e in evidence}
     chat = by_name["在线客服聊天记录_20240815_101500.txt"]
     db = case.home.db()
@@ -97,7 +104,7 @@ def test_evidence_list_numbers_purposes_positions_and_hashes(case):
     assert chat["source_label"] == "聊天记录导出"
     assert chat["formed_at_text"] == "2024-08-15 10:02 – 2024-08-15 10:12"
     assert "证明对方于 2024-08-15 承诺减免" in chat["purpose"] and not chat["purpose_by_user"]
-    assert "第 1–6 行" in chat["position_text"] and "P2 第 3 行" in chat["position_text"]
+    assert "第 1–6 行" in chat["position_text"] and f"P{case.promise_ids['waiver']} 第 3 行" in chat["position_text"]
     calls = by_name["calls-20240826.xml"]
     assert calls["purpose"] == "证明通话的时间、号码与时长"
     audio = by_name["网商银行客服(95188)_20240814143210.wav"]
@@ -125,7 +132,8 @@ def test_user_sets_the_purpose_and_it_is_logged(case):
 def test_period_filter(case):
     data = build(case, date_from=date(2024, 8, 15), date_to=date(2024, 8, 15))
     assert {e["at_text"][:10] for e in data["timeline"]} == {"2024-08-15"}
-    assert [p["ref"] for p in data["ledger"]] == ["P1", "P2", "P3"]  # the 14 August call is left out
+    ids = case.promise_ids  # the 14 August call is left out
+    assert [p["ref"] for p in data["ledger"]] == [f"P{ids[k]}" for k in ("waiver", "pay", "stop")]
     assert all("14:32" not in p["said_at_text"] for p in data["ledger"])
     assert data["meta"]["period"] == {"from": "2024-08-15", "to": "2024-08-15"}
     assert {e["name"] for e in data["evidence"]} == {"在线客服聊天记录_20240815_101500.txt", "sms-20240826.xml"}
@@ -206,8 +214,8 @@ def test_files_that_could_not_be_read_are_still_listed_and_bundled(tmp_path: Pat
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     notes = {e["name"]: e["note"] for e in data["evidence"]}
-    assert notes["录音备份_20240820_090000.bin"].startswith("处理状态：unsupported")
-    assert "empty" in notes["空文件.txt"]
+    assert notes["录音备份_20240820_090000.bin"] == "处理状态：不支持的文件格式"  # no English in a zh report
+    assert "文件为空" in notes["空文件.txt"]
     assert {e["kind"] for e in data["timeline"]} == {"document"} and data["ledger"] == []
     result = runner.invoke(cli, ["--home", str(home.root), "export", "--bundle", str(tmp_path / "b.zip")])
     assert result.exit_code == 0, result.output
@@ -275,7 +283,7 @@ def test_email_and_document_are_one_row_each(tmp_path: Path):
                          reader="pdf")
         db.conn.execute("UPDATE evidence SET meta = ? WHERE id = ?", ['{"pdf": {"pages": 1}}', ids[".pdf"]])
     source = ReportSource(db=db, root=home.root, tz=home.tz, generator="t")
-    data = build_report(source, ReportOptions(case=CASE))
+    data = build_report(source, ReportOptions(case=CASE)).to_dict()
     email, document = data["timeline"]
     assert email["kind"] == "email" and email["text"] == "关于您的还款计划 — 您好，您的二次分期申请已通过，共12期。"
     assert email["time_meaning"] == "content" and email["who"] == "对方（网商银行）"

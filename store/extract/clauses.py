@@ -117,7 +117,7 @@ def _threat_from(text: str, s0: int, s1: int, conditions: list[Span]) -> int | N
     for a, b in conditions:
         if R.NEGATIVE_CONDITION.search(text, a, b):
             return b
-    starts = [m.end() for m in (R.NEGATIVE_CONDITION.search(text, s0, s1),) if m]
+    starts = [m.end() for m in (R.NEGATIVE_THEN.search(text, s0, s1),) if m]
     starts += [m.start() for m in (R.OTHERWISE.search(text, s0, s1),) if m]
     return min(starts) if starts else None
 

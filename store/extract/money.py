@@ -167,14 +167,14 @@ _MONEY_CONTEXT = (
 _MOVED_RE = re.compile(rf"把\s?(?P<num>{NUM})\s?(?=(?:块钱|块|元)?\s?(?:全部|都|一次性|先)?\s?(?:打|转|还|付|交|汇|存|缴))")
 _PAY_RE = re.compile(
     rf"(?:{_MONEY_CONTEXT})"
-    rf"(?:\s?(?:了|上|个|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
+    rf"(?:\s?(?:了|上|个|进来|进去|过去|过来|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
     rf"me|them|back))?"
     rf"\s?(?P<num>{NUM})",
     re.IGNORECASE,
 )
 
 # What may not follow an amount: a percentage, a date or time unit, a counter word.
-_NOT_AFTER = re.compile(r"\s?(?:%|‰|％|号|日|月|年|点|时|:|/|-\d|\.\d|期|次|个|人|天|周|岁|"
+_NOT_AFTER = re.compile(r"\s?(?:%|‰|％|号|日|月(?!底|初|末|中)|年|点|时|:|/|-\d|\.\d|期|次|个|人|天|周|岁|"
                         r"小时|分钟|秒|倍|折|名|条|件|笔|位|公里|米|斤|字|步|户|台|张|"
                         r"percent|per\s?cent|days?|months?|years?|times)", re.IGNORECASE)
 _PHONE = re.compile(r"\d{7,}")

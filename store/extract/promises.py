@@ -157,7 +157,8 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
     asked = (speaker != "them" and not ctx.answered and not ctx.restated
              and R.REQUEST.search(text, sent0 if act.kind == "installment" else clause[0], max(act.end, clause[1])))
     if act.kind in R.LENDER_KINDS:
-        return None if asked else "them"
+        ordered = speaker == "me" and R.IMPERATIVE_STOP.match(text[act.start:act.end])
+        return None if asked or ordered else "them"
     if act.refund:
         return "them"
     actor, is_subject = _actor(text, clause[0], act.start, speaker)
@@ -223,7 +224,7 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
 def _modifier(text: str, date: DateMatch) -> bool:
     """A date that names a thing (本月账单), a recurring day (每月25号), or a span after 延 (延后七天)."""
     before = text[max(0, date.start - 1):date.start]
-    return (bool(R.DATE_MODIFIER.match(text, date.end)) or before == "每"
+    return (bool(R.DATE_MODIFIER.match(text, date.end)) or before == "每" or text[max(0, date.start - 4):date.start].lower() == "for "
             or (text.startswith("后", date.start) and bool(R.EXTEND_BEFORE.search(before))))
 
 
@@ -291,12 +292,13 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True
     if R.PAST_REPORT.search(text, sent.start, act.start):
         return True
-    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text, clause_own[0], act.start):
+    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text[clause_own[0]:act.start]):
         return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True
     granted = R.GRANTED.search(text, sent.start, max(act.end, clause_own[1])) and act.kind != "payment"
-    done = R.DONE.search(text, clause_own[0], clause_own[1])
+    done = next((m for m in R.DONE.finditer(text, clause_own[0], clause_own[1])
+                 if not (act.start <= m.start() and m.end() == act.end)), None)  # 不用您还了: the act's own end
     said_past = any(d.past and clause_own[0] <= d.start < clause_own[1] for d in ctx.dates)
     if done and not said_past and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
         return False

@@ -24,6 +24,17 @@ from __future__ import annotations
 import re
 
 IC = re.IGNORECASE
+# A word boundary for English words only: \b sees none between 你 and waive (帮你waive掉了).
+_ASCII_B = r"(?:(?<![A-Za-z])(?=[A-Za-z])|(?<=[A-Za-z])(?![A-Za-z]))"
+
+
+def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile a rule whose English words end where the English does (帮你waive掉了, send份协议).
+
+    \\b and \\w are read as ASCII: Python counts Chinese characters as word characters.
+    """
+    return re.compile(pattern.replace(r"\b", _ASCII_B).replace(r"\w", r"[A-Za-z0-9']"), flags)
+
 _G = r"[^，,。；;！!？?\n]{0,10}?"  # a gap inside one clause
 _GS = r"[^，,。；;！!？?\s]{0,10}?"  # a gap inside one phrase (no pause)
 _GL = r"[^，,。；;！!？?\n]{0,14}?"  # a longer one: a document, then who sends it when (合同副本将于3个工作日内寄出)
@@ -46,25 +57,25 @@ ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款
            r"|备注|标记|案件|工单|预约|授权|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
-REFUND = re.compile(r"(打|转|汇|存)(?=[^，,。\s]{0,4}?到(您|你)(?!们))|退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
+REFUND = _compile(r"(打|转|汇|存)(?=[^，,。\s]{0,4}?到(您|你)(?!们))|退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
 
 # Kinds and their triggers, in priority order.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("payment", REFUND),
-    ("settlement_proof", re.compile(
-        r"结清证明|结清凭证|结清确认|结清函|结清(的)?(证明|凭证|材料|函)|无欠款证明|清偿证明|还清证明"
+    ("settlement_proof", _compile(
+        r"结清证明|结清凭证|清户证明|销户证明|结清单|结清确认|结清函|结清(的)?(证明|凭证|材料|函)|无欠款证明|清偿证明|还清证明"
         r"|(结清|还清|清偿|还款完毕|还完|无欠款|已结清|还款结清)" + _GS + r"(证明|凭证|确认函|函件|证书)"
         r"|(开|出具|出|寄|发|给)(具|一张|张|一份|份)?" + _G + r"(结清|清偿|还清)" + _G + r"(证明|函|凭证)"
         r"|settlement (certificate|letter|proof|confirmation)"
         r"|(proof|certificate|letter|confirmation) of (settlement|payment|payoff|full payment)"
         r"|paid[- ]in[- ]full (letter|certificate)|clearance (letter|certificate)|(payoff|closure) letter", IC)),
-    ("credit_report", re.compile(
+    ("credit_report", _compile(
         r"不(会|再|用担心)?(被)?(给(您|你))?(上|上报|报送|报|影响|计入|进|留下?|记入|显示|体现|出现在|录入)"
         r"(到|给|在|去)?(您的|你的)?(个人)?" + CREDIT +
         r"|" + CREDIT + _G + r"(不会|不受|不|没有)(有|受)?(任何)?(影响|上报|记录|显示|体现|逾期|问题|不良)"
         r"|" + CREDIT + r"[^，,。；;！!？?\n]{0,16}?(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
-        r"|(提交|申请|发起|提出)(征信)?异议"
-        r"|(修复|消除|撤销|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
+        r"|(提交|申请|发起|提出|启动)(征信)?异议|(报送|上报)(更正|修正|正常|结清)"
+        r"|(修复|消除|撤销|撤回|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
         r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|清除|更正|修复|改|不(会)?显示)"
         r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
         r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|不(会|再)?(往上|向上)报|不(会)?(给(您|你))?报上去|(?<![是报告])不报(?![告名销])"
@@ -74,12 +85,13 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( \w+){0,4} (from|on|in) (your|the) credit"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( your| the| this)? (credit|negative record"
         r"|late record|record)", IC)),
-    ("stop_collection", re.compile(
+    ("stop_collection", _compile(
         r"停催|停止(对您的|对你的)?" + _G + r"(催收|催款|催缴|外访|联系|打电话|致电|外呼|上门|发送|打扰|骚扰)"
         r"|暂停" + _G + r"(催收|催款|外访|发送|外呼|上门|联系|致电|电话)"
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
         r"|(不|别|不会|不要)(会)?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
-        r"|不会(再)?有" + _G + r"(打|去|上门|联系|来|催)"
+        r"|不会(再)?有" + _G + r"(打|去|上门|联系|来|催)|不(会|再)?(往|给)(那|这)(边|里)?(打|去)"
+        r"|(备注|标记)(了)?(不|不再|别)(联系|打)|不(会)?(再)?call\b|不(再)?(联系|打扰|骚扰)(了|您|你)"
         r"|(先|就|都|也|暂时)?不(会)?(再)?(给|跟|向)(您|你|我)(们)?(打电话|打|发短信|联系|致电)"
         r"|(让|叫|安排)" + _G + r"(别|不要|不用)(再)?(去|来|打|联系|上门)|不(会)?(再)?(安排|派)(人|同事)?" + _G + r"(上门|外访|家访)"
         r"|不(会)?(往|去|到|给|联系|打扰|骚扰)(您的|你的)?" + _G + r"(家人|亲友|朋友|紧急联系人|单位|公司|同事|通讯录|家里)"
@@ -90,8 +102,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|no (more|further) (collection )?(calls|contact|visits)|no one( \w+){0,4} will (call|contact|visit|bother|text)|(won't|will not|not|never) (call|contact|bother|visit"
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
-    ("waiver", re.compile(
-        r"减免(?!的?(结果|申请|条件)|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(再)?还(了)?(?![款钱上清])|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
+    ("waiver", _compile(
+        r"减免(?!的?(结果|条件)|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(您|你)?(再)?还(了)?(?![款钱上清])|一笔勾销|勾销|核销|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
         r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要)|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较)"
@@ -102,12 +114,12 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|\bwaiv\w*|\bforgiv\w*|write (it |this |that )?off|written off|\bdiscount\w*"
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
-    ("installment", re.compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
-        r"|停息挂账|每期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
+    ("installment", _compile(
+        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费|审批|申请|结果|的事)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"|停息挂账|每期|选(择)?" + _G + _N + r"{1,3}(个)?期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
-    ("extension", re.compile(
+    ("extension", _compile(
         r"延期|延长|宽限(?!期(是|为|有|一般|只有|最多|最长))|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
         r"|推迟|往后(延|推|挪|顺)|顺延|延后|延到|推到|挪到|挂到|拖到|延至"
         r"|(改|调|调整|变更)(到|至|为|成)(?=[^，,。\s]{0,3}?(" + _N + r"+(号|日|月|天)|下|本|这|月底|周|礼拜|星期|明|后))"
@@ -115,22 +127,23 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|再给(您|你)" + _G + r"(时间|几天|一周|一个月|天|个月|礼拜)"
         r"|\bextend\w*|\bextension\b|grace period|\bpostpon\w*|\bdefer\w*|more time|push\w* (it |this |that |the \w+ )?back"
         r"|give you until|move\w* (the )?(due date|payment date)", IC)),
-    ("callback", re.compile(
+    ("callback", _compile(
         r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话|回(个|一个)(话|信|消息)"
-        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系|打(个|一个)?电话|打过来|打给|打回来|来电)"
+        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系|打(个|一个)?电话|打过来|打给|打回来|来电)|打给(您|你)(?!们)"
+        r"|第一时间(通知|告诉|联系|回复|答复|打给)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
         r"|call (you |me )?back|get back to (you|me)|(?<!to )let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
-    ("payment", re.compile(
+    ("payment", _compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
-        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|到账|到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
-        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])|付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
-        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*(?!( \w+){0,4} " + EN_DOCUMENT + r")\b", IC)),
-    ("other", re.compile(
-        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|出(一|个)(份|张)?)" + _G + DOCUMENT +
+        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
+        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
+        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
+    ("other", _compile(
+        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|快递|打印|出(一|个)(份|张)?)" + _G + DOCUMENT +
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
-        r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|出(?!问题|错|现|来了)|给(您|你|我们|你们))"
+        r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|快递|打印|出(?!问题|错|现|来了)|给(您|你|我们|你们))"
         r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(?!们)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)?|重新(发送|发|寄|开具|出具|开)|补发"
         r"|" + ACCOUNT_ACT + _G + ACCOUNT +
         r"|" + ACCOUNT + _G + ACCOUNT_ACT +
@@ -140,65 +153,68 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 # `other` acts that only say something will be done (保证, 答应): they yield to a concrete promise.
-GENERIC_OTHER = re.compile(r"承诺|保证|答应|promise|guarantee", IC)
+GENERIC_OTHER = _compile(r"承诺|保证|答应|promise|guarantee", IC)
 # What a concrete `other` act names: a document, something on the account, or whom it goes to.
-OTHER_OBJECT = re.compile(DOCUMENT + "|" + EN_DOCUMENT + "|" + ACCOUNT + r"|上级|主管|领导|专员|经理|部门|组", IC)
+OTHER_OBJECT = _compile(DOCUMENT + "|" + EN_DOCUMENT + "|" + ACCOUNT + r"|上级|主管|领导|专员|经理|部门|组", IC)
 # Words after a date that make it name a thing (本月账单, 这个月的罚息): not when anything is due.
-DATE_MODIFIER = re.compile(r"的?(账单|" + FEE + r"|还款额|最低还款|这期|那期|那笔|分期|流水|对账单)", IC)
+DATE_MODIFIER = _compile(r"的?(账单|" + FEE + r"|还款额|最低还款|这期|那期|那笔|分期|流水|对账单)", IC)
 # A negation inside an `other` trigger (材料我不会再给你们发了, 账户这个没法改).
-NEGATION = re.compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
+NEGATION = _compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
 
 # Lender-only acts: whoever says them, the lender is the one bound.
 LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
 
-QUESTION_END = re.compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(?<=[钱费收要行能可])不\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
-QUESTION = re.compile(
+QUESTION_END = _compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(?<=[钱费收要行能可])不\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
+QUESTION = _compile(
     r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|是[^，,。；;！!？?\s]{1,12}还是|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
     r"|几时|点解|\b(can|could|would|will|do|does|did|is|are) (you|we|i|they|it)\b.*\?", IC)
 # A tag question after an offer (您看可以吗) leaves the offer standing.
-TAG_QUESTION = re.compile(
+TAG_QUESTION = _compile(
     r"^\s*(您|你)?(看)?(这样)?(可以|行|好|ok|okay|怎么样|如何|成|满意|同意)?(吗|吧|么|嘛|不行|不好|不可以|不)?\s*[?？]?\s*$"
     r"|^\s*(您|你)看(这样)?(可以|行|好|怎么样|如何)?(吗|吧|不)?"
     r"|^\s*(对|没错|是|好)(吧|吗|吖嘛|不对|嘛)\s*[?？]?\s*$|^\s*right\s*\?\s*$", IC)
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
-PAST_REPORT = re.compile(
+PAST_REPORT = _compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
-    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|(?<![核批理请的询])结果(到现在)?"
+    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|结果(到现在|还是|你们|他们|根本|又|却|一直|也没|没)"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # The other side's request, reported (您要求停止催收的部分…): not a promise of the one who reports it.
-REPORTED_REQUEST = re.compile(r"(您|你)(们)?(自己)?[^，,。；;！!？?\s]{0,6}?(要求|申请|提出|反映|提到|说)的")
+REPORTED_REQUEST = _compile(r"(?<![给帮为替跟])(您|你)(们)?(自己)?[^，,。；;！!？?\s]{0,6}?(要求|申请|提出|反映|提到)(的)?\s*$")
 # Acts already done by the borrower or in the past: they cover their own clause.
-DONE = re.compile(
+DONE = _compile(
     r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(发|寄|传)(过去|过来|出去)了|(还|付|转|打|交|办|回|给)过(?!来|去)"
     r"|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|\b(paid|sent)\b", IC)
 # Words that put an act with 了 in the future (就把欠款还了, 会给您免了).
-FUTURE = re.compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|今晚|下周|月底|will|'ll", IC)
+FUTURE = _compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|今晚|下周|月底|will|'ll", IC)
 # An act done before, by experience 过 (减免过一次, 申请过延期): never a promise, even when granted.
-EXPERIENCE = re.compile(r"(?<![不超经通难])过(?![来去期户程渡年节于度后数])|\b(did|had|was|were)\b", IC)
+EXPERIENCE = _compile(r"(?<![不超经通难])过(?![来去期户程渡年节于度后数])|\b(did|had|was|were)\b", IC)
 # An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
-GRANTED = re.compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
-                     r"|已(申请|提交|备注|安排|核实)")
+GRANTED = _compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
+                     r"|已(经)?(申请|提交|备注|安排|核实|办理|登记)")
 # The borrower is asked to pay: 请于…前还款, 您需要…, 您得…, 您先… (binds the borrower).
-DEMAND = re.compile(r"请(您|你)?(在|于|务必|尽快|及时|按时)|(您|你)(需要|得|必须|要|先|务必|最好|就|这边)"
+DEMAND = _compile(r"请(您|你)?(在|于|务必|尽快|及时|按时)|(您|你)(需要|得|必须|要|先|务必|最好|就|这边)"
                     r"|you (need|have|must|should)|please (pay|repay|make|settle|transfer)", IC)
 # Threats and notices: a consequence of not paying is never a promise.
-THREAT = re.compile(
+THREAT = _compile(
     r"以免|否则|不然|要不然|要不|将(被|会被)?(影响|上报|移交|起诉|采取|列入|追究|纳入)|温馨提示|特此通知|催告|法律(程序|手段|途径|责任)|起诉"
     r"|移交|仲裁|诉讼|上门(催收|拜访|核实)|担保人|紧急联系人|保证人|联系(您的|你的)?(家人|单位|公司|亲友|同事)|通知(您的|你的)?(家人|单位|公司|亲友|保证人)"
     r"|后果|自负|失信|黑名单|法院|律师函|征信(上)?会(有|出现|留下)|影响(您的|你的)?(个人)?征信|上报征信"
     r"|to avoid|otherwise|failure to|will be (reported|referred|sued)|legal action|\bcourt\b", IC)
 # Everything after these is the consequence of not paying: a threat.
-OTHERWISE = re.compile(r"否则|不然|要不然|otherwise|or else", IC)
+OTHERWISE = _compile(r"否则|不然|要不然|otherwise|or else", IC)
 # A condition that the borrower does NOT pay: what follows is a threat (不还的话, 如果再逾期).
-NEGATIVE_CONDITION = re.compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过数)"
+NEGATIVE_CONDITION = _compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过数)"
                                 r"|(再|继续)(逾期|拖)|(don't|do not|doesn't|fail to|not) (\w+ )?(pay|repay|receive)", IC)
+# A negative condition in running speech needs its consequence marker (不还就起诉, 再逾期将上报):
+# 备注不联系了 is no condition.
+NEGATIVE_THEN = _compile(r"(?:" + NEGATIVE_CONDITION.pattern + r")[^，,。；;！!？?]{0,6}?(的话|就|将|会|要)", IC)
 # General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
-GENERAL = re.compile(
+GENERAL = _compile(
     r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
     r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|年化|利率是|产生(?!的)|计算"
-    r"|照常|照计|照算|正常(收|算|计|计收|收取)|原则上|流程|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
+    r"|照常|照计|照算|正常(收|算|计|计收|收取)|原则上|(是|按|走)(我们的|公司的|正常)?流程|流程(是|规定)|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
-REFUSAL = re.compile(
+REFUSAL = _compile(
     r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|不(出|开|寄)(?![现来去心])|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
     r"|没(有)?(这个)?权限|无权|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
     r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着"
@@ -206,18 +222,18 @@ REFUSAL = re.compile(
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
     r"|unfortunately|\bdo(es)? not\b|\bdon't\b|\bnot allowed\b|\bnot sure\b|\bmaybe\b|\btry\b", IC)
 # Asking "can or cannot" (能不能) is a question, never a refusal.
-A_NOT_A = re.compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
+A_NOT_A = _compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
 # A request by the borrower is not a promise of the lender (我想申请减免).
-REQUEST = re.compile(r"我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
+REQUEST = _compile(r"我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
 # One character of a Chinese clause: not a stop, not a space between words, a comma only inside a sum.
 _IN_CLAUSE = r"(?:[^，,。；;！!？?\s]|(?<=[0-9]),(?=[0-9]{3}))"
 # The borrower restating what the other side agreed to (你刚才也答应了, 说好了): not a request.
-RESTATED = re.compile(r"(你们|你|您)(刚才)?说的|答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
+RESTATED = _compile(r"(你们|你|您)(刚才)?说的|答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
 # A clause that only names the sum or the day of the clause before it (也就是7500, 比如说三千吧).
-APPOSITIVE = re.compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|大约|约|最少|至少|起码|that is|i\.e\.)", IC)
-CONDITION = re.compile(
+APPOSITIVE = _compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|大约|约|最少|至少|起码|that is|i\.e\.)", IC)
+CONDITION = _compile(
     r"(如果|假如|要是|只要|倘若|若是|若|如|万一|前提是|条件是|只有|一旦|等(到)?(您|你)|待(您|你)?|等您|等款)"
     r"(?:" + _IN_CLAUSE + r"*?的话|" + _IN_CLAUSE + r"*)"
     r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话|(?<![^，,。；;\s])等[^，,。；;！!？?\s]{1,14}?(的时候|之后|以后)"
@@ -226,27 +242,30 @@ CONDITION = re.compile(
     r"|\b(if|once|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
     r"(?:[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)
 
-SENTENCE_END = re.compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|——|—")
-CLAUSE_SEP = re.compile(r"[，、：:]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^\sA-Za-z0-9])"
+SENTENCE_END = _compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|——|—")
+CLAUSE_SEP = _compile(r"[，、：:①②③④⑤⑥⑦⑧⑨⑩]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^\sA-Za-z0-9])"
+                        r"|(?<=[0-9])\s+(?=[^\sA-Za-z0-9元块万千百%％])"
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
-TOPIC_SHIFT = re.compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )", IC)
+TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )", IC)
 # An extension verb whose 后 a date would take (延后七天, 往后推): the date is a duration, not a due.
-EXTEND_BEFORE = re.compile(r"[延推挪顺往]$")
+EXTEND_BEFORE = _compile(r"[延推挪顺往]$")
+# The borrower telling the lender what not to do (别再打我电话, 唔好再打嚟): a request, not their promise.
+IMPERATIVE_STOP = _compile(r"^(你们|你)?(别|不要|不准|不许)")
 # What is left of a `…的话` condition around a noun trigger when it only names the topic (结清证明的话).
-TOPIC_ONLY = re.compile(r"\s*(您|你)?(的|这个|那个|这块|那块|这边|那边)?\s*(的话|呢)?\s*$")
+TOPIC_ONLY = _compile(r"\s*(您|你)?(的|这个|那个|这块|那块|这边|那边)?\s*(的话|呢)?\s*$")
 # Quoted words (“周三肯定还”): reported, never a promise of the one quoting.
-QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|『[^』]*』")
+QUOTED = _compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|『[^』]*』")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
-LENDER_LABEL = re.compile(r"\s*(客服|坐席|催收员?|工作人员|专员|银行|agent|collector|bank|lender|cs)\s*[:：]", IC)
-BORROWER_LABEL = re.compile(r"\s*(客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)
+LENDER_LABEL = _compile(r"\s*(客服|坐席|催收员?|工作人员|专员|银行|agent|collector|bank|lender|cs)\s*[:：]", IC)
+BORROWER_LABEL = _compile(r"\s*(客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)
 # A new subject inside a run-on clause (行我给您申请延期下个月15号之前您要把这期还上) starts a clause.
-SUBJECT_START = re.compile(r"(?<![帮给为替把跟和对向让叫请告诉通知联系如若果要只是等待说跟还付转打欠退交发寄问])(我们|我|您|你们|你)(?!的|们的|这边的)")
+SUBJECT_START = _compile(r"(?<![帮给为替把跟和对向让叫请告诉通知联系如若果要只是等待说跟还付转打欠退交发寄问])(我们|我|您|你们|你)(?!的|们的|这边的)")
 
 # Pronouns and who stands behind them. Group 1: a word before it that makes it a beneficiary
 # (帮您: the speaker acts for you) or an object (把您, 跟您, 通知您: not the one acting); group 3:
 # 的 after it (您的情况: a possessive, not the one acting).
-PERSON = re.compile(
+PERSON = _compile(
     r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问|按|照)?"
     r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统|专员|工作人员|同事|主管|经理)(的)?"
     r"|\b(for )?(we|i|you|they|us|me)\b", IC)
@@ -255,5 +274,5 @@ FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", 
 COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "系统", "专员", "工作人员", "同事", "主管", "经理",
            "they"}
 # A firm word that makes a payment a commitment without a sum or a date (我保证这两天就还).
-FIRM = re.compile(r"保证|一定|肯定|承诺|绝对|promise|guarantee|definitely", IC)
-AFFIRMATIVE = re.compile(r"^\s*(可以|行|好的?|没问题|同意|嗯|对|是的|ok(ay)?|yes|sure|fine|alright)(?![a-z])", IC)
+FIRM = _compile(r"保证|一定|肯定|承诺|绝对|promise|guarantee|definitely", IC)
+AFFIRMATIVE = _compile(r"^\s*(可以|行|好的?|没问题|同意|嗯|对|是的|ok(ay)?|yes|sure|fine|alright)(?![a-z])", IC)
