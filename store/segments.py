@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterator
 
 import sqlite_utils
 
@@ -76,12 +76,30 @@ def replace_segments(
     return len(rows)
 
 
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    row["position"] = json.loads(row["position"]) if row["position"] else None
+    row["flags"] = json.loads(row["flags"] or "[]")
+    row["meta"] = json.loads(row["meta"] or "{}")
+    return row
+
+
 def load_segments(db: sqlite_utils.Database, evidence_id: int) -> list[dict[str, Any]]:
     """The evidence's segments in order, with JSON columns decoded."""
-    out = []
-    for row in db.query("SELECT * FROM segments WHERE evidence_id = ? ORDER BY idx", [evidence_id]):
-        row["position"] = json.loads(row["position"]) if row["position"] else None
-        row["flags"] = json.loads(row["flags"] or "[]")
-        row["meta"] = json.loads(row["meta"] or "{}")
-        out.append(row)
-    return out
+    return [_decoded(row) for row in db.query("SELECT * FROM segments WHERE evidence_id = ? ORDER BY idx",
+                                              [evidence_id])]
+
+
+def segment_chunks(db: sqlite_utils.Database, evidence_id: int, size: int) -> Iterator[list[dict[str, Any]]]:
+    """The evidence's segments in order, `size` at a time (JSON decoded): a long log never sits in memory whole.
+
+    Pages by `idx` (indexed with the evidence id), so each page is one short indexed query.
+    """
+    last = -1
+    while True:
+        rows = [_decoded(r) for r in db.query(
+            "SELECT * FROM segments WHERE evidence_id = ? AND idx > ? ORDER BY idx LIMIT ?",
+            [evidence_id, last, size])]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["idx"]
