@@ -120,6 +120,10 @@ def promises(ctx: click.Context, as_json: bool, which: str, case: str | None, pa
             click.echo(f"       if: {r['condition']}")
         for note in r["notes"]:
             click.echo(f"       note: {note['text']}")
+        for f in r["flags"]:
+            click.echo(click.style(f"       ⚑ {f.get('reason') or f['kind']}: evidence #{f['evidence_id']}"
+                                   f" at {(f.get('at') or '')[:16].replace('T', ' ')}  “{f.get('quote') or ''}”",
+                                   fg="yellow"))
 
 
 @click.command()

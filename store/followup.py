@@ -219,21 +219,31 @@ def _ids(db: sqlite_utils.Database, sql: str, values: list[int]) -> set[int]:
     return out
 
 
+def _after(db: sqlite_utils.Database, case: str | None, start: str, kinds: tuple[str, ...] = ()) -> set[int]:
+    """The case's evidence (of `kinds`, or any) with segments from the day before `start` on (zones may differ)."""
+    day_before = (datetime.fromisoformat(start) - timedelta(days=1)).date().isoformat()
+    only = f" AND e.kind IN ({','.join('?' * len(kinds))})" if kinds else ""
+    return {r[0] for r in db.conn.execute(
+        "SELECT e.id FROM evidence e WHERE e.case_name IS ?" + only + " AND EXISTS (SELECT 1 FROM segments s"
+        " WHERE s.evidence_id = e.id AND s.at >= ?)", [case, *kinds, day_before])}
+
+
 def _refresh(db: sqlite_utils.Database, case: str | None, seeds: set[int], mention_ids: list[int],
-             start: str | None) -> int:
+             start: str | None, lender_news: bool = False) -> int:
     """Re-judge the seeds, the evidence flagged against `mention_ids`, and the case's evidence from `start` on.
 
     Judging an evidence replaces all its contradiction flags, so flags that named these
-    mentions are rewritten wherever they were.
+    mentions are rewritten wherever they were. With `lender_news` (a seed may name a lender's
+    number), the case's call logs after its first stop-collection promise are judged again too.
     """
     judge = _Judge(db, case)
     targets = set(seeds) | _ids(db, "SELECT DISTINCT evidence_id FROM flags WHERE kind = 'contradiction'"
                                     " AND promise_id IN ({marks})", mention_ids)
     if start:
-        day_before = (datetime.fromisoformat(start) - timedelta(days=1)).date().isoformat()  # zones may differ
-        targets |= {r[0] for r in db.conn.execute(
-            "SELECT e.id FROM evidence e WHERE e.case_name IS ? AND EXISTS (SELECT 1 FROM segments s"
-            " WHERE s.evidence_id = e.id AND s.at >= ?)", [case, day_before])}
+        targets |= _after(db, case, start)
+    stops = judge.book.by_kind.get("stop_collection")
+    if lender_news and stops:
+        targets |= _after(db, case, stops[0].since, ("sms_xml",))
     kinds = {}
     for i in range(0, len(targets), CHUNK):
         chunk = sorted(targets)[i:i + CHUNK]
@@ -263,7 +273,8 @@ def check_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
     """
     ev = db["evidence"].get(evidence_id)
     mention_ids = [r[0] for r in db.conn.execute("SELECT id FROM promises WHERE evidence_id = ?", [evidence_id])]
-    return _refresh(db, ev["case_name"], {evidence_id}, mention_ids, _start(db, mention_ids))
+    lender_news = bool(ev["counterparty"]) or ev["kind"] == "sms_xml"
+    return _refresh(db, ev["case_name"], {evidence_id}, mention_ids, _start(db, mention_ids), lender_news)
 
 
 def check_promises(db: sqlite_utils.Database, case: str | None, mention_ids: Iterable[int]) -> int:
