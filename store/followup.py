@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -69,8 +70,23 @@ class Commitment:
     since_ts: float
 
 
-def _ts(moment: str) -> float:
-    return datetime.fromisoformat(moment).timestamp()
+def _ts(moment: str, tz: str | None = None) -> float:
+    """An ISO time as an instant; a time without offset is in `tz` (the evidence's zone)."""
+    value = datetime.fromisoformat(moment)
+    if value.tzinfo is None and tz:
+        value = value.replace(tzinfo=ZoneInfo(tz))
+    return value.timestamp()
+
+
+def _user_due(value: str, tz: str | None) -> str:
+    """A due date the user typed (`--due 2024-08-21`, stored without offset) as an instant in the
+    evidence's zone; a bare date means the end of that day, as the grammar's day-grain dues do."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(tz or "Asia/Shanghai"))
+        if moment.time() == datetime.min.time():
+            moment += timedelta(days=1, seconds=-1)
+    return moment.isoformat()
 
 
 def _mentions(db: sqlite_utils.Database, case: str | None) -> tuple[list[dict[str, Any]], dict[int, list]]:
@@ -79,7 +95,7 @@ def _mentions(db: sqlite_utils.Database, case: str | None) -> tuple[list[dict[st
              f" AND p.kind IN ({','.join('?' * len(REASONS))})")
     params = [case, *REASONS.values()]
     mentions = list(db.query("SELECT p.id, p.evidence_id, p.segment_id, p.party, p.kind, p.amount, p.due,"
-                             " p.said_at, p.status, e.case_name " + where, params))
+                             " p.said_at, p.status, e.case_name, e.tz " + where, params))
     edits: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in db.query("SELECT x.id, x.promise_id, x.field, x.value FROM promise_edits x WHERE x.promise_id IN"
                         " (SELECT p.id " + where + ") ORDER BY x.id", params):
@@ -93,7 +109,8 @@ def _since(kind: str, members: list[dict[str, Any]], word: list[dict[str, Any]])
     if kind != "stop_collection":
         return said
     dues = [e["value"] for e in word if e["field"] == "due"]
-    due = dues[-1] if dues else min((m["due"] for m in members if m["due"]), key=_ts, default=None)
+    due = (_user_due(dues[-1], members[0]["tz"]) if dues
+           else min((m["due"] for m in members if m["due"]), key=_ts, default=None))
     return due or said
 
 
@@ -138,7 +155,10 @@ def lender(db: sqlite_utils.Database, case: str | None) -> Lender:
     numbers, names = set(), set()
     for (value,) in db.conn.execute("SELECT DISTINCT counterparty FROM evidence WHERE case_name IS ?"
                                     " AND counterparty IS NOT NULL", [case]):
-        (numbers if phone_number(value) else names).add(phone_number(value) or clean_name(value))
+        if phone_number(value):
+            numbers.add(phone_number(value))
+        else:
+            names.add(clean_name(value))
     promised = {sid for (sid,) in db.conn.execute(
         "SELECT p.segment_id FROM promises p JOIN evidence e ON e.id = p.evidence_id"
         " WHERE e.case_name IS ? AND e.kind = 'sms_xml'", [case])}

@@ -23,6 +23,7 @@ from recorder.pipeline import run_pending
 from store.followup import check_contradictions, contradictions
 from store.migrations import MIGRATIONS, migrate
 from store.promises import edit_promise, list_promises
+from tests.promise_fixtures import add_evidence
 
 CASE = "网商贷"
 CHAT = """2024-08-15 10:02 我：你好，我的网商贷逾期了，想申请减免违约金
@@ -237,3 +238,20 @@ def test_an_old_home_gets_its_flags_as_fields(tmp_path: Path) -> None:
     assert migrate(db) == ["m012_contradiction_fields"]
     [flag] = contradictions(db)
     assert (flag["reason"], flag["evidence_id"], flag["at"][:16]) == ("fee_after_waiver", sms, "2024-08-26T09:00")
+
+
+def test_a_due_date_the_user_typed_lasts_to_the_end_of_that_day(case) -> None:
+    case.add("sms-20240826.xml", sms_xml([("2024-08-21T09:00", 1, "95188", "网商银行", "【网商银行】请尽快还款"),
+                                          ("2024-08-22T09:00", 1, "95188", "网商银行", "【网商银行】请立即还款")]))
+    stop = case.promise("stop_collection")
+    edit_promise(case.db, stop["id"], {"due": "2024-08-21"})
+    assert [f["at"][:10] for f in case.promise("stop_collection")["flags"]] == ["2024-08-22"]
+
+
+def test_a_source_of_the_same_commitment_never_counts_even_misheard(case) -> None:
+    """A diarized call where the lender repeats its waiver, 减免 heard as 见面: one more source, no fee."""
+    add_evidence(case.db, "网商银行客服(95188)_20240818103000.m4a",
+                 [(None, "them", "我们可以帮您见面违约金，您在8月20号之前先还2000元。")],
+                 kind="audio", recorded_at="2024-08-18T10:30:00+08:00", starts=[12.3])
+    assert len(case.promise("waiver")["sources"]) == 2  # the chat's and the call's: one commitment
+    assert case.flags() == []
