@@ -33,7 +33,8 @@ Design decisions:
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
+import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ class Commitment:
     kind: str
     since: str
     since_ts: float
+    members: frozenset[int]
 
 
 def _ts(moment: str, tz: str | None = None) -> float:
@@ -123,13 +125,15 @@ class Book:
         for m in mentions:
             self.restated[m["segment_id"]].add(m["kind"])
         self.by_kind: dict[str, list[Commitment]] = defaultdict(list)
+        self.groups: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}  # id → members, word
         for members, rejected in promise_groups(mentions, edits):
             word = group_word([m["id"] for m in members] + rejected, edits)
             machine = "not_found" if all(m["status"] == "not_found" for m in members) else "open"
             since = _since(members[0]["kind"], members, word)
             if since and group_status(machine, word) not in ("rejected", "not_found"):
-                self.by_kind[members[0]["kind"]].append(
-                    Commitment(min(m["id"] for m in members), members[0]["kind"], since, _ts(since)))
+                ids = frozenset(m["id"] for m in members)
+                self.by_kind[members[0]["kind"]].append(Commitment(min(ids), members[0]["kind"], since, _ts(since), ids))
+                self.groups[min(ids)] = (members, word)
         for items in self.by_kind.values():
             items.sort(key=lambda c: (c.since_ts, c.id))
         self.starts = {kind: [c.since_ts for c in items] for kind, items in self.by_kind.items()}
@@ -142,6 +146,33 @@ class Book:
         items = self.by_kind.get(kind, [])
         i = bisect_left(self.starts.get(kind, []), _ts(event.at))
         return items[max(0, i - MAX_PER_EVENT):i][::-1]
+
+    def window(self, mention_ids: set[int]) -> tuple[float, float | None] | None:
+        """When events may be judged differently because of these mentions; None when at no time.
+
+        For each live commitment holding some of them: from its start, if they moved it (or made
+        it), until MAX_PER_EVENT other commitments of its kind have started after both its old and
+        its new start (later events name only those). A commitment these mentions only joined
+        (its start unchanged) changes no event.
+        """
+        start, end = math.inf, -math.inf
+        for kind, items in self.by_kind.items():
+            for c in items:
+                if not c.members & mention_ids:
+                    continue
+                members, word = self.groups[c.id]
+                others = [m for m in members if m["id"] not in mention_ids]
+                old = _since(kind, others, word) if others else None
+                if old is not None and _ts(old) == c.since_ts:
+                    continue
+                start = min(start, c.since_ts)
+                pivot = max(c.since_ts, _ts(old) if old else c.since_ts)
+                later = [o.since_ts for o in items[bisect_right(self.starts[kind], pivot):][:MAX_PER_EVENT + 1]
+                         if o.id != c.id][:MAX_PER_EVENT]
+                end = max(end, later[-1] if len(later) == MAX_PER_EVENT else math.inf)
+        if start == math.inf:
+            return None
+        return start, None if end == math.inf else end
 
 
 def lender(db: sqlite_utils.Database, case: str | None) -> Lender:
@@ -239,18 +270,23 @@ def _ids(db: sqlite_utils.Database, sql: str, values: list[int]) -> set[int]:
     return out
 
 
-def _after(db: sqlite_utils.Database, case: str | None, start: str, kinds: tuple[str, ...] = ()) -> set[int]:
-    """The case's evidence (of `kinds`, or any) with segments from the day before `start` on (zones may differ)."""
-    day_before = (datetime.fromisoformat(start) - timedelta(days=1)).date().isoformat()
+def _between(db: sqlite_utils.Database, case: str | None, start: float, end: float | None,
+             kinds: tuple[str, ...] = ()) -> set[int]:
+    """The case's evidence (of `kinds`, or any) with segments between two instants (a day wider each
+    side: stored times are compared as text, and zones may differ)."""
+    day = timedelta(days=1)
+    low = (datetime.fromtimestamp(start).astimezone() - day).date().isoformat()
+    high = (datetime.fromtimestamp(end).astimezone() + 2 * day).date().isoformat() if end is not None else "9999"
     only = f" AND e.kind IN ({','.join('?' * len(kinds))})" if kinds else ""
     return {r[0] for r in db.conn.execute(
         "SELECT e.id FROM evidence e WHERE e.case_name IS ?" + only + " AND EXISTS (SELECT 1 FROM segments s"
-        " WHERE s.evidence_id = e.id AND s.at >= ?)", [case, *kinds, day_before])}
+        " WHERE s.evidence_id = e.id AND s.at >= ? AND s.at < ?)", [case, *kinds, low, high])}
 
 
 def _refresh(db: sqlite_utils.Database, case: str | None, seeds: set[int], mention_ids: list[int],
-             start: str | None, lender_news: bool = False) -> int:
-    """Re-judge the seeds, the evidence flagged against `mention_ids`, and the case's evidence from `start` on.
+             lender_news: bool = False) -> int:
+    """Re-judge the seeds, the evidence flagged against `mention_ids`, and the case's evidence that
+    the commitments holding them can concern now (`Book.window`).
 
     Judging an evidence replaces all its contradiction flags, so flags that named these
     mentions are rewritten wherever they were. With `lender_news` (a seed may name a lender's
@@ -259,11 +295,12 @@ def _refresh(db: sqlite_utils.Database, case: str | None, seeds: set[int], menti
     judge = _Judge(db, case)
     targets = set(seeds) | _ids(db, "SELECT DISTINCT evidence_id FROM flags WHERE kind = 'contradiction'"
                                     " AND promise_id IN ({marks})", mention_ids)
-    if start:
-        targets |= _after(db, case, start)
+    window = judge.book.window(set(mention_ids))
+    if window:
+        targets |= _between(db, case, *window)
     stops = judge.book.by_kind.get("stop_collection")
     if lender_news and stops:
-        targets |= _after(db, case, stops[0].since, ("sms_xml",))
+        targets |= _between(db, case, stops[0].since_ts, None, ("sms_xml",))
     kinds = {}
     for i in range(0, len(targets), CHUNK):
         chunk = sorted(targets)[i:i + CHUNK]
@@ -274,18 +311,6 @@ def _refresh(db: sqlite_utils.Database, case: str | None, seeds: set[int], menti
     return judge.written
 
 
-def _start(db: sqlite_utils.Database, mention_ids: list[int]) -> str | None:
-    """The earliest said_at or due of the followed promises among `mention_ids`."""
-    times: list[str] = []
-    for i in range(0, len(mention_ids), CHUNK):
-        chunk = mention_ids[i:i + CHUNK]
-        for said, due in db.conn.execute(
-                f"SELECT said_at, due FROM promises WHERE id IN ({','.join('?' * len(chunk))}) AND party = 'them'"
-                f" AND kind IN ({','.join('?' * len(REASONS))})", [*chunk, *REASONS.values()]):
-            times += [t for t in (said, due) if t]
-    return min(times, key=_ts, default=None)
-
-
 def check_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
     """Re-check the contradictions that involve this evidence; returns the flags written.
 
@@ -294,13 +319,12 @@ def check_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
     ev = db["evidence"].get(evidence_id)
     mention_ids = [r[0] for r in db.conn.execute("SELECT id FROM promises WHERE evidence_id = ?", [evidence_id])]
     lender_news = bool(ev["counterparty"]) or ev["kind"] == "sms_xml"
-    return _refresh(db, ev["case_name"], {evidence_id}, mention_ids, _start(db, mention_ids), lender_news)
+    return _refresh(db, ev["case_name"], {evidence_id}, mention_ids, lender_news)
 
 
 def check_promises(db: sqlite_utils.Database, case: str | None, mention_ids: Iterable[int]) -> int:
     """Re-check after the user's word on a promise (its mention ids, rejected sources included)."""
-    ids = sorted(set(mention_ids))
-    return _refresh(db, case, set(), ids, _start(db, ids))
+    return _refresh(db, case, set(), sorted(set(mention_ids)))
 
 
 def check_contradictions(db: sqlite_utils.Database) -> int:
