@@ -21,11 +21,12 @@ Design decisions:
   before it (by due date or said_at, as above), so a call after two stop-collection promises
   shows under both, and a log that restates a promise every day cannot multiply the flags.
 - Flags are derived data, rebuilt per evidence: the extract job calls `check_evidence`, which
-  re-judges this evidence's segments, and every other evidence of the case that a promise of
-  this one could concern (one with segments after its start, or already flagged against it),
-  against all of the case's commitments. Each evidence is read once, in order, in pages: the
-  work is linear in the segments judged and the memory bounded by the case's commitments.
-  `check_contradictions` rebuilds all; `check_promises` re-judges after the user's word.
+  re-judges this evidence's segments, every evidence already flagged against its mentions, and
+  the evidence its commitments can change (`Book.window`: from a start they made or moved, until
+  MAX_PER_EVENT later commitments of the kind), against all of the case's commitments. Each
+  evidence is read once, in order, in pages: the work is linear in the segments judged and the
+  memory bounded by the case's commitments. `check_contradictions` rebuilds all;
+  `check_promises` re-judges after the user's word.
 - Times are compared as instants (ISO text with offsets, parsed), so zones cannot mislead.
 - Overdue promises need no flag: `store.promises.list_promises` derives `overdue` on reading.
 """

@@ -42,18 +42,18 @@ REASONS = {  # reason → the promise kind it contradicts
 QUOTE_CHARS = 60
 CONTACT_KINDS = ("sms_xml", "email", "audio")  # evidence kinds whose lender-side words are a contact
 
-FEE = re.compile(r"违约金|罚息|滞纳金|逾期费|逾期管理费|催收费|late fee|overdue fee|penalt", re.I)
-WAIVED = re.compile(r"减免|免除|免收|免掉|免去|豁免|不收|不再收|退还|退回|waiv|refund", re.I)
+FEE = re.compile(r"违约金|罚息|滞纳金|逾期费|逾期管理费|催收费|late fee|overdue fee|penalt", re.IGNORECASE)
+WAIVED = re.compile(r"减免|免除|免收|免掉|免去|豁免|不收|不再收|退还|退回|waiv|refund", re.IGNORECASE)
 COLLECTING = re.compile(r"逾期|欠款|欠费|拖欠|催收|催缴|尽快|立即|马上|还款|待还|应还|未还|repay|overdue|"
-                        r"past due|outstanding|collect", re.I)
+                        r"past due|outstanding|collect", re.IGNORECASE)
 RECEIPT = re.compile(r"还款成功|成功还款|已还款|已还清|已到账|到账成功|已收到|已结清|结清证明|扣款成功|感谢您的还款|"
-                     r"payment (?:was )?received|received your payment|thank you for your payment", re.I)
+                     r"payment (?:was )?received|received your payment|thank you for your payment", re.IGNORECASE)
 REPORTED = re.compile(
     r"(?:上报|报送|上传|提交|纳入|录入|报告|报)(?:至|到|给|了|进)?(?:中国)?(?:人民银行|人行|央行)?(?:的)?(?:个人)?"
     r"(?:征信|信用报告|信用记录)|上了?征信|征信(?:报告|记录|系统)?(?:上|中|里)?(?:已|会|将)?经?"
     r"(?:出现|显示|留有|产生|有)了?(?:逾期|不良)|report(?:ed|ing)?\s+(?:\w+\s+){0,3}(?:to\s+)?(?:the\s+)?credit\s+"
-    r"(?:bureau|reference|record|report)", re.I)
-NEGATION = re.compile(r"不|没|未|无|免|别|勿|\bnot\b|n't|\bnever\b|\bno\b", re.I)
+    r"(?:bureau|reference|record|report)", re.IGNORECASE)
+NEGATION = re.compile(r"不|没|未|无|免|别|勿|\bnot\b|n't|\bnever\b|\bno\b", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[，,。.;；!！?？:：]")
 
 

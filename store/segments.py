@@ -8,8 +8,9 @@ duplicates behind.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 import sqlite_utils
 
