@@ -134,14 +134,16 @@ def main() -> None:
     if args.one:
         print(json.dumps(run(args.one)))
         return
-    load_before, results = os.getloadavg()[0], []
-    for lines in args.lines:
-        runs = [run_apart(lines) for _ in range(args.repeat)]
-        results.append(min(runs, key=lambda r: r["extract"] + r["followup"]))
-        print(f"{lines} lines: {results[-1]}", file=sys.stderr)
+    load_before = os.getloadavg()[0]
+    runs: dict[int, list[dict[str, float]]] = {lines: [] for lines in args.lines}
+    for _ in range(args.repeat):  # sizes in turn, so a busy minute on the shared machine hits them alike
+        for lines in args.lines:
+            runs[lines].append(run_apart(lines))
+            print(f"{lines} lines: {runs[lines][-1]}", file=sys.stderr)
+    results = [min(runs[lines], key=lambda r: r["extract"] + r["followup"]) for lines in args.lines]
     body = (
         f"Command: `python bench/followup.py --lines {' '.join(map(str, args.lines))} --repeat {args.repeat}`"
-        f" (the fastest of {args.repeat} runs per size)\n\n" + table(results)
+        f" (the fastest of {args.repeat} runs per size, sizes taken in turn)\n\n" + table(results)
         + "\n\nOne generated chat log per row, in a fresh home (real intake, chat-log reader, extract job, SQLite"
         " file on disk). `read` is the reader and storing the segments; `extract` the promise grammar, the"
         " promise rows and the search index; `follow-up` the contradiction check (`store.followup`). The ratio"
