@@ -282,6 +282,25 @@ def m011_search_index(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m012_contradiction_fields(db: sqlite_utils.Database) -> None:
+    """Contradiction flags as fields, not a sentence: reason, the later evidence's time, quote, segment.
+
+    `reason` is `contact_after_stop`, `fee_after_waiver` or `credit_report_after_promise`; `at`
+    the ISO time of the later evidence; `quote` its words (short); `segment_id` the segment that
+    says them. `detail` stays filled for old readers. Flags are derived data, so the follow-up
+    is run again over every evidence to fill the new fields.
+    """
+    for column, kind in (("reason", str), ("at", str), ("quote", str), ("segment_id", int)):
+        db["flags"].add_column(column, kind)
+    db["flags"].create_index(["promise_id"])
+    db["flags"].create_index(["segment_id"])
+    db["segments"].create_index(["evidence_id", "at"])  # "has this evidence anything after …?"
+    from store.followup import check_contradictions  # flags written before this migration are rebuilt
+
+    check_contradictions(db)
+
+
+@migration
 def m040_evidence_purposes(db: sqlite_utils.Database) -> None:
     """The user's own 证明目的 (what a file proves) for the evidence list; one row per evidence.
 
