@@ -193,11 +193,12 @@ def lender(db: sqlite_utils.Database, case: str | None) -> Lender:
             names.add(clean_name(value))
     promised = {sid for (sid,) in db.conn.execute(
         "SELECT p.segment_id FROM promises p JOIN evidence e ON e.id = p.evidence_id"
-        " WHERE e.case_name IS ? AND e.kind = 'sms_xml'", [case])}
+        " WHERE e.case_name IS ? AND e.kind IN ('sms_xml', 'call_log')", [case])}
     seen: set[tuple[str, str]] = set()
     for sid, text, meta, speaker in db.conn.execute(
             "SELECT s.id, COALESCE(s.text_norm, s.text), s.meta, s.speaker FROM segments s JOIN evidence e"
-            " ON e.id = s.evidence_id WHERE e.case_name IS ? AND e.kind = 'sms_xml' AND s.party = 'them'", [case]):
+            " ON e.id = s.evidence_id WHERE e.case_name IS ? AND e.kind IN ('sms_xml', 'call_log')"
+            " AND s.party = 'them'", [case]):
         info = json.loads(meta or "{}")
         number = phone_number(info.get("address") or info.get("number"))
         seen.add((number, clean_name(info.get("contact") or speaker)))
@@ -205,6 +206,9 @@ def lender(db: sqlite_utils.Database, case: str | None) -> Lender:
             numbers.add(number)
     names |= {name for number, name in seen if name and number in numbers}
     return Lender(frozenset(numbers - {""}), frozenset(names - {""}))
+
+
+PHONE_KINDS = ("sms_xml", "call_log")  # a phone's backups: messages, and since intake tells them apart, calls
 
 
 class _Judge:
@@ -301,7 +305,7 @@ def _refresh(db: sqlite_utils.Database, case: str | None, seeds: set[int], menti
         targets |= _between(db, case, *window)
     stops = judge.book.by_kind.get("stop_collection")
     if lender_news and stops:
-        targets |= _between(db, case, stops[0].since_ts, None, ("sms_xml",))
+        targets |= _between(db, case, stops[0].since_ts, None, PHONE_KINDS)
     kinds = {}
     for i in range(0, len(targets), CHUNK):
         chunk = sorted(targets)[i:i + CHUNK]
@@ -319,7 +323,7 @@ def check_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
     """
     ev = db["evidence"].get(evidence_id)
     mention_ids = [r[0] for r in db.conn.execute("SELECT id FROM promises WHERE evidence_id = ?", [evidence_id])]
-    lender_news = bool(ev["counterparty"]) or ev["kind"] == "sms_xml"
+    lender_news = bool(ev["counterparty"]) or ev["kind"] in PHONE_KINDS
     return _refresh(db, ev["case_name"], {evidence_id}, mention_ids, lender_news)
 
 

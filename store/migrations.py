@@ -56,7 +56,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         {
             "id": int,
             "sha256": str,
-            "kind": str,  # audio, image, text, email, sms_xml, pdf, unsupported
+            "kind": str,  # audio, image, text, email, sms_xml, call_log, pdf, unsupported
             "original_name": str,
             "source": str,  # first path the file was taken from
             "case_name": str,
