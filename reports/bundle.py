@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,13 +43,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reports.data import ReportOptions, ReportSource, build_report, load_evidence
+from reports.originals import safe_name, unique_names  # noqa: F401 (safe_name: the bundle's names)
 from reports.render import render_html, render_pdf
 from store import custody
 from store.report_reads import custody_log, source_paths
 
 CHUNK = 1 << 20
-MAX_NAME_BYTES = 150
-RESERVED = re.compile(r'[<>:"/\\|?*]')
 STORED_KINDS = ("audio", "image", "pdf")
 
 
@@ -66,37 +63,6 @@ class BundleResult:
     files: int
     manifest_sha256: str
     chain_head: custody.ChainHead  # the head the bundle holds: its export row (what `--against` checks)
-
-
-def safe_name(name: str, fallback: str) -> str:
-    """A file name that stays inside its folder on every system; Chinese and other letters kept."""
-    name = unicodedata.normalize("NFC", name.replace("\\", "/").split("/")[-1])
-    name = "".join(c for c in name if not unicodedata.category(c).startswith("C"))
-    name = RESERVED.sub("_", name).strip(" .")
-    if not name:
-        return fallback
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or not stem or len(suffix) > 10:
-        stem, suffix = name, ""
-    while len((stem + "." + suffix).encode("utf-8")) > MAX_NAME_BYTES and stem:
-        stem = stem[:-1]
-    return f"{stem}.{suffix}" if suffix else stem
-
-
-def unique_names(evidence: list[dict[str, Any]]) -> dict[int, str]:
-    """`originals/<name>` per evidence id, numbered `name (2).ext` where names collide."""
-    taken: set[str] = set()
-    out = {}
-    for ev in evidence:
-        base = safe_name(ev["original_name"], f"evidence-{ev['id']}")
-        candidate, n = base, 1
-        while candidate.casefold() in taken:
-            n += 1
-            stem, dot, suffix = base.rpartition(".")
-            candidate = f"{stem} ({n}).{suffix}" if dot and stem else f"{base} ({n})"
-        taken.add(candidate.casefold())
-        out[ev["id"]] = f"originals/{candidate}"
-    return out
 
 
 def _folder_name(out: Path) -> str:

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from reports.context import Ctx, ReportOptions, ReportSource
+from store.custody import chain_head
 from reports.model import (
     Counterparty,
     Cover,
+    CustodyHead,
     EvidenceEntry,
     KindCount,
     LedgerEntry,
@@ -60,6 +62,7 @@ def cover(ctx: Ctx, source: ReportSource, evidence_list: list[EvidenceEntry], ev
     kinds = sorted(Counter(e.kind for e in events).items())
     statuses = sorted(Counter(p.status for p in ledger).items())
     states = sorted(Counter(p.state for p in ledger).items())
+    head = chain_head(source.db)  # the same head `reports.export` and the bundle record for this report
     return Cover(
         counterparty=counterparty([ev for ev in evidence if ev["id"] in included], segments),
         counts=[KindCount(k, ctx.label("ev", k), n) for k, n in kinds],
@@ -67,4 +70,5 @@ def cover(ctx: Ctx, source: ReportSource, evidence_list: list[EvidenceEntry], ev
         statuses=[StatusCount(s, ctx.label("status", s), n) for s, n in statuses],
         states=[StateCount(s, ctx.label("state", s), n) for s, n in states],
         verify=source.verify() if source.verify else None,
+        custody_head=CustodyHead(head.rows, head.hash, str(head)),
     )

@@ -20,12 +20,13 @@ from reports import fmt
 from reports.appendix import custody_summary, transcript
 from reports.context import Ctx, ReportOptions, ReportSource
 from reports.cover import cover, meta
+from reports.crops import message_images
 from reports.evidence_list import evidence_entry
 from reports.flags import by_later_evidence, contradictions, file_flags
 from reports.ledger import ledger_entry, promise_rows
-from reports.model import Appendix, EvidenceEntry, LedgerEntry, Report, TimelineEvent, Transcript
+from reports.model import Appendix, EvidenceEntry, LedgerEntry, MessageImage, Report, TimelineEvent, Transcript
 from reports.redact import redact_data
-from reports.timeline import build_timeline, link_promises
+from reports.timeline import Row, build_timeline, link_promises
 from store import report_reads
 
 __all__ = ["ReportOptions", "ReportSource", "build_report", "load_evidence"]
@@ -62,6 +63,8 @@ def build_report(source: ReportSource, options: ReportOptions) -> Report:
     found = contradictions(ctx, flags, promises, by_id, seg_by_id)
     ledger = [ledger_entry(ctx, p, by_id.get(p["evidence_id"]), seg_by_id.get(p.get("segment_id")),
                            found.get(p["id"], [])) for p in promises]
+    if not options.redact:  # a picture cannot be masked: a redacted report shows the text only
+        _attach_images(rows, ledger, message_images(source.root, evidence, segments))
     link_promises(rows, ledger)
     events = [r.event for r in rows]
     included = list(dict.fromkeys(e.evidence_id for e in events))
@@ -74,6 +77,16 @@ def build_report(source: ReportSource, options: ReportOptions) -> Report:
         appendix=Appendix(transcripts, custody_summary(ctx, db, set(by_id))),
     )
     return redact_data(report) if options.redact else report
+
+
+def _attach_images(rows: list[Row], ledger: list[LedgerEntry], images: dict[int, MessageImage]) -> None:
+    """Each screenshot message's row, and each promise said in one, shows the message's crop."""
+    for row in rows:
+        if not row.whole and len(row.segment_ids) == 1:
+            row.event.image = images.get(row.segment_ids[0])
+    for entry in ledger:
+        if entry.segment_id is not None:
+            entry.image = images.get(entry.segment_id)
 
 
 def _evidence_sections(ctx: Ctx, db: Any, by_id: dict[int, dict[str, Any]], included: list[int],

@@ -8,10 +8,11 @@ redacted, the SHA-256 of what was written, and the chain head it was made at.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reports.data import ReportOptions, ReportSource, build_report, load_evidence
+from reports.originals import originals_beside
 from reports.render import render, write_atomic
 from store import custody
 
@@ -34,11 +35,16 @@ def write_report(source: ReportSource, options: ReportOptions, fmt: str, out: Pa
     """Build, render and write the report to `out`; append a `report` row to the custody log.
 
     A case without any evidence is an error (most likely a misspelt name); a
-    period without contacts is a valid, empty report.
+    period without contacts is a valid, empty report. An HTML report written
+    beside the originals (an unpacked bundle's `originals/`) links its recordings
+    and files to them, as the bundle's own report does.
     """
-    if not load_evidence(source.db, options.case):
+    evidence = load_evidence(source.db, options.case)
+    if not evidence:
         where = f"in case {options.case!r}" if options.case else "in this home yet"
         raise ReportError(f"There is no evidence {where}; `recorder list` shows the cases and files.")
+    if fmt == "html" and not options.bundle_paths:
+        options = replace(options, bundle_paths=originals_beside(Path(out).parent, evidence))
     head = custody.chain_head(source.db)  # the chain as the report saw it: kept in its custody row
     data = build_report(source, options)
     content = render(data, fmt)

@@ -38,6 +38,30 @@ class Flag:
 
 
 @dataclass
+class MessageImage:
+    """A screenshot message as the image shows it: its box cut from the original (`reports.crops`).
+
+    `src` is a PNG `data:` URI (the report fetches nothing); `box` the pixels cut (margin included);
+    `display_width` the width to show it at, in CSS pixels (the screen's scale, `reports.crops`).
+    """
+
+    src: str
+    width: int
+    height: int
+    box: list[int]
+    display_width: int
+
+
+@dataclass
+class Listen:
+    """A link to a recording at an offset: where a promise was said (in a bundle, or originals beside)."""
+
+    ref: str
+    offset_text: str
+    href: str
+
+
+@dataclass
 class LedgerEntry:
     """One promise (mentions grouped) with its state, where it was said, notes and contradictions."""
 
@@ -73,6 +97,7 @@ class LedgerEntry:
     notes: list[str]
     flags: list[Flag]
     source_evidence: list[int] = field(default_factory=list)  # every source's evidence id (said again there)
+    image: MessageImage | None = None  # said in a screenshot: the message as it shows there
 
 
 @dataclass
@@ -114,6 +139,9 @@ class TimelineEvent:
     href: str
     flags: list[Flag] = field(default_factory=list)
     promises: list[str] = field(default_factory=list)
+    image: MessageImage | None = None  # a screenshot message: the message as it shows there
+    audio: bool = False  # a recording whose original the report links to (`href`)
+    listen: list[Listen] = field(default_factory=list)  # a recording's promises, each at its offset
 
 
 @dataclass
@@ -224,6 +252,16 @@ class StateCount:
 
 
 @dataclass
+class CustodyHead:
+    """The custody chain's head when the report was made (`store.custody.chain_head`): `text` is
+    `ROWS:HASH`, the form `recorder verify` prints and its `--head` reads."""
+
+    rows: int
+    hash: str
+    text: str
+
+
+@dataclass
 class Cover:
     counterparty: Counterparty
     counts: list[KindCount]
@@ -232,6 +270,7 @@ class Cover:
     statuses: list[StatusCount]
     states: list[StateCount]
     verify: dict[str, Any] | None
+    custody_head: CustodyHead | None = None
 
 
 @dataclass

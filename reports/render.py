@@ -4,11 +4,12 @@ Design decisions:
 - jinja2 with `autoescape=True` (for every template, not by file extension)
   and `StrictUndefined`: transcripts and chat lines are untrusted, and a
   misspelt field must fail the tests rather than print nothing.
-- The HTML is one file: CSS inlined, no scripts, no fonts or images fetched,
-  so it opens offline, in any browser, years from now.
-- The PDF is WeasyPrint rendering the same HTML (no second template), with
-  system CJK fonts (Debian `fonts-noto-cjk`) subset and embedded. WeasyPrint
-  is told to fetch nothing: any URL it would load is refused.
+- The HTML is one file: CSS inlined, no scripts, no fonts or images fetched
+  (screenshot crops are `data:` URIs), so it opens offline, in any browser, years from now.
+- The PDF is the same `Report` typeset by Typst (`reports.pdf`, template
+  `report.typ`: the HTML's sections, columns and catalogue words), with system
+  CJK fonts (Debian `fonts-noto-cjk`) subset and embedded; it reads nothing but
+  its data and the screenshot crops.
 - CSV is the timeline (one row per contact), UTF-8 with a BOM so that Excel
   shows Chinese correctly; every row goes through `csv_safe.safe_row`, so no
   chat line can become a live formula.
@@ -25,7 +26,6 @@ import json
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -58,18 +58,15 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
     return template.render(**sections, t=translator(report.meta.lang), pdf=pdf)
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"the report fetches nothing ({url})")
-
-
 def render_pdf(report: Report) -> bytes:
-    """The same report as PDF bytes, CJK glyphs embedded."""
+    """The same report as PDF bytes, CJK glyphs embedded (typeset by Typst: `reports.pdf`)."""
+    from reports.pdf import PdfError
+    from reports.pdf import render_pdf as typeset
+
     try:
-        import weasyprint
-    except ImportError as e:  # pragma: no cover - weasyprint is a dependency
-        raise RenderError("PDF output needs WeasyPrint: pip install weasyprint (and Debian fonts-noto-cjk).") from e
-    html = weasyprint.HTML(string=render_html(report, pdf=True), url_fetcher=_refuse_fetch, base_url=None)
-    return html.write_pdf()
+        return typeset(report)
+    except PdfError as e:
+        raise RenderError(str(e)) from e
 
 
 def render_json(report: Report) -> str:

@@ -23,7 +23,7 @@ from reports import fmt
 from reports.context import FAR_FUTURE, PER_MESSAGE_KINDS, Ctx
 from reports.flags import file_flags, segment_flags
 from reports.i18n import call_text
-from reports.model import Call, Flag, LedgerEntry, TimelineEvent
+from reports.model import Call, Flag, LedgerEntry, Listen, TimelineEvent
 
 
 @dataclass
@@ -132,6 +132,7 @@ def _whole(ctx: Ctx, ev: dict[str, Any], segs: list[dict[str, Any]], flags: list
                    text=fmt.excerpt(_whole_body(ev, segs, kind, quotes), 300), verbatim=True, call=None,
                    note="" if segs else ctx.state_note(ev), duration=duration, position_text="",
                    flags=file_flags(ctx, flags) + [ctx.flag(k) for k in seg_codes])
+    event.audio = kind == "recording" and bool(event.href)
     return Row((at or FAR_FUTURE, ev["id"], -1), at, [s["id"] for s in segs], True, event)
 
 
@@ -184,5 +185,8 @@ def link_promises(rows: list[Row], ledger: list[LedgerEntry]) -> None:
             said = [p for sid in row.segment_ids for p in by_segment.get(sid, [])]
             later = [f for sid in row.segment_ids for f in found_seg.get(sid, [])]
         row.event.promises = [p.ref for p in said]
+        if row.event.audio:  # a recording plays each of its promises at the offset it was said
+            row.event.listen = [Listen(p.ref, p.position_text, p.href) for p in said
+                                if p.audio and p.href and p.evidence_id == row.event.evidence_id]
         own = [f for p in said for f in p.flags if f.kind == "contradiction"]
         row.event.flags += own + [f for f in later if all(f is not g for g in own)]
