@@ -194,7 +194,7 @@ def main() -> None:
             f"| anchor: one SQL query reading every segment | {big['anchor']:.3f} s | 1x |"]
     for run in (big, small):
         if run and "pdf" in run:
-            rows.append(f"| PDF of {run['events']:,} contacts, {run['promises']:,} promises ({run['pdf_mb']:.1f} MB;"
+            rows.append(f"| PDF (Typst) of {run['events']:,} contacts, {run['promises']:,} promises ({run['pdf_mb']:.1f} MB;"
                         f" peak of the process and its workers {run['peak_mib']:.0f} MiB) | {run['pdf']:.1f} s |"
                         f" {run['pdf'] / run['anchor']:.0f}x |")
     promises = f" --promises {args.promises}" if args.promises is not None else ""
