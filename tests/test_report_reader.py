@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -223,6 +224,8 @@ def test_bundle_report_plays_recordings_and_a_report_beside_originals_links_them
     head = f"{manifest['chain_head']['rows']}:{manifest['chain_head']['hash']}"
     verify = html[html.index('id="verify"'):]
     assert head in verify and head in html[html.index('id="cover"'):html.index('id="ledger"')]
+    checked = subprocess.run([sys.executable, "-I", "verify.py"], cwd=folder, capture_output=True, text=True)
+    assert checked.returncode == 0 and f"report head:  {head}" in checked.stdout, checked.stdout
     # a standalone report written beside the originals links them; a changed file is not linked
     beside = folder / "new-report.html"
     cli_ok(home, "report", "--case", CASE, "--format", "html", "-o", str(beside))

@@ -13,8 +13,9 @@ It checks:
 5. the log ends with this bundle's export entry, whose manifest_sha256 is manifest.json's SHA-256
    and whose count of originals matches, and the chain head recorded in manifest.json is in the log.
 
-It prints the custody chain's head (rows:hash of the last row). A chain checks only against
-itself: compare the head with the one the sender kept elsewhere (`recorder verify` prints it).
+It prints the custody chain's head (rows:hash of the last row), and the head on the report's
+cover (the chain before this export, from manifest.json). A chain checks only against itself:
+compare the head with the one the sender kept elsewhere (`recorder verify` prints it).
 """
 
 import hashlib
@@ -177,6 +178,10 @@ def main():
           % (listed, len(manifest["files"]), rows))
     print("custody head: %d:%s  (compare it with the one the sender kept; `recorder verify --against"
           " THIS.zip` checks it against the home)" % (rows, head))
+    before = manifest.get("chain_head")
+    if before is not None:
+        print("report head:  %d:%s  (on the report's cover: the chain before this export, held by the log)"
+              % (before["rows"], before["hash"]))
     return 0
 
 
