@@ -39,8 +39,18 @@ def vault_path(root: Path, relative: str) -> Path | None:
     return path if root.resolve() in path.parents else None
 
 
+def _register_heif() -> None:
+    """iPhone screenshots (.heic) decode when the optional `pillow-heif` is installed, as for OCR."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return
+    register_heif_opener()
+
+
 def _open_upright(path: Path) -> Image.Image | None:
     """The image decoded (read-only), upright, in RGB; None when it cannot be decoded safely."""
+    _register_heif()
     tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
