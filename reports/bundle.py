@@ -43,7 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reports.data import ReportOptions, ReportSource, build_report, load_evidence
-from reports.originals import safe_name, unique_names  # noqa: F401 (safe_name: the bundle's names)
+from reports.originals import safe_name, unique_names
 from reports.render import render_html, render_pdf
 from store import custody
 from store.report_reads import custody_log, source_paths
