@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
+from recorder.errors import RecorderError
 from store import custody
 from store.followup import check_promises
 from store.ledger_groups import group_word, promise_groups
@@ -41,7 +42,7 @@ FOLLOWED = {"status", "due", "source"}  # edits that change what follow-up flags
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
-class PromiseError(ValueError):
+class PromiseError(RecorderError, ValueError):
     """A user edit that cannot be applied, phrased as what to do."""
 
 
