@@ -81,7 +81,7 @@ def watch(ctx: click.Context, once: bool, poll: bool, case: str | None, settle: 
     watcher = InboxWatcher(home, poll=poll, settle=settle, rescan_every=rescan, case=case,
                            on_ingest=_print_ingest, show_progress=True)
     if once:
-        click.echo(f"taking what is in {home.inbox}…", err=True)  # the first files can take a while
+        click.echo(f"taking the files in {home.inbox} once they stop changing ({settle:g} s)…", err=True)
         summary = watcher.run_once()
         click.echo(f"processed {summary.done} job(s), {summary.failed} failed", err=True)
         _exit_on_attention(ctx, watcher.db)

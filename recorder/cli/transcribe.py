@@ -39,11 +39,12 @@ def transcribe(ctx: click.Context, file: Path, engine: str | None, model: str | 
     home = home_of(ctx)  # its config.toml if there is one; nothing is stored
     config = home.config if home else {}
     with tqdm(total=1.0, unit="s", desc="transcribing", file=sys.stderr, leave=False,
-              bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]") as bar:
+              bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio"
+                         " [{elapsed}<{remaining}, {rate_fmt}]") as bar:  # rate: seconds of audio a second
         def progress(done: float, total: float) -> None:
             bar.total = total
-            bar.n = done
-            bar.refresh()
+            if done > bar.n:
+                bar.update(done - bar.n)  # update, not n =: tqdm's rate comes from the updates
 
         result = transcribe_file(file, config, home.tz if home else "Asia/Shanghai", progress,
                                  engine=engine, model=model, language=language)  # a ReadError is worded by the group
