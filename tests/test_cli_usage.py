@@ -276,3 +276,33 @@ def test_export_without_a_pdf_renderer_writes_the_bundle_without_the_pdf(home: H
 def _unzip(bundle: Path, to: Path) -> Path:
     zipfile.ZipFile(bundle).extractall(to)
     return next(p.parent for p in to.rglob("verify.py"))
+
+
+# --- one error base, one catalogue ---------------------------------------------------------------
+
+def test_every_library_error_derives_from_recorder_error() -> None:
+    from recorder.errors import RecorderError
+    from recorder.home import HomeError
+    from recorder.vault import FileChanging
+    from reports.bundle import BundleError
+    from reports.export import ReportError
+    from reports.render import RenderError
+    from store.custody import CustodyError
+    from store.promises import PromiseError
+    from store.purposes import PurposeError
+    from store.search import QueryError
+    from transcribe.errors import MissingDependency, ReadError
+    from transcribe.formats import FormatError
+
+    errors = [HomeError, FileChanging, BundleError, ReportError, RenderError, CustodyError, PromiseError,
+              PurposeError, QueryError, MissingDependency, ReadError, FormatError]
+    assert all(issubclass(e, RecorderError) for e in errors)
+    assert all(issubclass(e, ValueError) for e in (CustodyError, PromiseError, QueryError, FormatError))
+
+
+def test_the_cli_catalogue_has_every_sentence_in_both_languages() -> None:
+    from recorder.cli.messages import EN, ZH
+
+    assert set(ZH) == set(EN)
+    for key in ZH:  # the same fields in both
+        assert set(re.findall(r"{(\w+)", ZH[key])) == set(re.findall(r"{(\w+)", EN[key])), key

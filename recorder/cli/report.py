@@ -1,6 +1,6 @@
 """`recorder report`, `recorder export --bundle` and `recorder purpose`: parse, call one function, print.
 
-The report's library (`reports/`) never imports `recorder`; this module hands
+The report's library (`reports/`) imports nothing of `recorder` but `recorder.errors`; this module hands
 it the database, the home, the program's name and the `verify` function.
 """
 
