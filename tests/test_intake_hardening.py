@@ -95,8 +95,8 @@ def test_two_processes_ingesting_the_same_bytes_at_once_both_succeed(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO))
     for round_ in range(2):  # a race may be missed once; twice in a row on main it never was
         home = Home.locate(tmp_path / f"home{round_}")
-        home.root.mkdir()
-        home.db_path.touch()  # an empty database (a home needs one): the migrations race too
+        home.root.mkdir()  # a home needs its database; this one has no tables yet, so the migrations race too
+        sqlite3.connect(home.db_path).execute("PRAGMA journal_mode = WAL").close()
         procs = [
             subprocess.Popen([sys.executable, "-m", "recorder", "--home", str(home.root), "ingest", "--no-process",
                               str(a), str(b)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
