@@ -223,8 +223,8 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
 
 def _modifier(text: str, date: DateMatch) -> bool:
     """A date that names a thing (本月账单), a recurring day (每月25号), or a span after 延 (延后七天)."""
-    before = text[max(0, date.start - 1):date.start]
-    return (bool(R.DATE_MODIFIER.match(text, date.end)) or before == "每" or text[max(0, date.start - 4):date.start].lower() == "for "
+    before = text[max(0, date.start - 2):date.start]
+    return (bool(R.DATE_MODIFIER.match(text, date.end)) or "每" in before or text[max(0, date.start - 4):date.start].lower() == "for "
             or (text.startswith("后", date.start) and bool(R.EXTEND_BEFORE.search(before))))
 
 
@@ -279,6 +279,8 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
+    if R.TOPIC_NOUN.match(text, act.end):
+        return True  # 那个延期的事: the matter, not the act
     if any(m.start() < act.start < m.end() for m in R.QUOTED.finditer(ctx.original, sent.start, sent.end)):
         return True  # 你自己说的“周三肯定还”: quoted words
     if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
