@@ -26,8 +26,10 @@ import sqlite_utils
 from store.extract import Promise, extract_segments
 from store.followup import check_evidence
 from store.search import index_evidence
-from store.segments import load_segments
+from store.segments import segment_chunks
 from transcribe.display import display_text, to_simplified
+
+CHUNK = 1000  # segments per extraction step
 
 
 def _said_at(seg: dict[str, Any], recorded_at: datetime | None, fallback: datetime) -> datetime:
@@ -65,23 +67,37 @@ def as_displayed(segs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def extract_evidence(db: sqlite_utils.Database, evidence_id: int) -> int:
-    """The `extract` job: store the promises and search rows of one evidence; returns the promise count.
+    """The `extract` job: promises, search rows and follow-up of one evidence; returns the promise count.
 
     Runs inside the caller's transaction (the job completes in the same one) and can run any
     number of times: see the module docstring for how ids and user edits are kept.
     """
+    found = extract_promises(db, evidence_id)
+    check_evidence(db, evidence_id)
+    return found
+
+
+def extract_promises(db: sqlite_utils.Database, evidence_id: int) -> int:
+    """Store the promises and search rows of one evidence (no follow-up); returns the promise count.
+
+    The segments are read CHUNK at a time, each chunk with the last segment of the one before
+    (a promise can need its neighbour: a sentence cut in two, a question answered yes), so time
+    is linear and memory bounded however long the evidence.
+    """
     ev = db["evidence"].get(evidence_id)
-    segs = load_segments(db, evidence_id)
     recorded = datetime.fromisoformat(ev["recorded_at"]) if ev.get("recorded_at") else None
     fallback = datetime.fromisoformat(ev["ingested_at"]) if ev.get("ingested_at") else datetime.now().astimezone()
-    refs = [_said_at(s, recorded, fallback) for s in segs]
-    shown = as_displayed(segs)
-    found = extract_segments(shown, refs)
-    rows = [_row(evidence_id, shown[f.index], refs[f.index], f.promise) for f in found]
-    _store(db, evidence_id, rows)
-    index_evidence(db, evidence_id, segs)
-    check_evidence(db, evidence_id)
-    return len(rows)
+    writer = _Writer(db, evidence_id)
+    tail: list[dict[str, Any]] = []
+    for chunk in segment_chunks(db, evidence_id, CHUNK):
+        segs = as_displayed(tail + chunk)
+        refs = [_said_at(s, recorded, fallback) for s in segs]
+        writer.write([_row(evidence_id, segs[f.index], refs[f.index], f.promise)
+                      for f in extract_segments(segs, refs)])
+        tail = chunk[-1:]
+    writer.finish()
+    index_evidence(db, evidence_id, (s for chunk in segment_chunks(db, evidence_id, CHUNK) for s in chunk))
+    return writer.count
 
 
 def _row(evidence_id: int, seg: dict[str, Any], said_at: datetime, p: Promise) -> dict[str, Any]:
@@ -95,28 +111,56 @@ def _row(evidence_id: int, seg: dict[str, Any], said_at: datetime, p: Promise) -
     }
 
 
-def _store(db: sqlite_utils.Database, evidence_id: int, rows: list[dict[str, Any]]) -> None:
-    """Upsert by key; drop promises no longer found unless the user has edited them."""
-    existing = {r["key"]: r["id"] for r in db.query(
-        "SELECT id, key FROM promises WHERE evidence_id = ?", [evidence_id])}
-    now = datetime.now().astimezone().isoformat()
-    keep = set()
-    for row in rows:
-        if row["key"] in existing:
-            db["promises"].update(existing[row["key"]], row)
-            keep.add(existing[row["key"]])
-        else:
-            db["promises"].insert({**row, "created_at": now})
-    gone = [pid for key, pid in existing.items() if pid not in keep]
-    edited = {r["promise_id"] for r in db.query(
-        "SELECT DISTINCT promise_id FROM promise_edits WHERE promise_id IN (SELECT id FROM promises"
-        " WHERE evidence_id = ?)", [evidence_id])}
-    for pid in gone:
-        if pid in edited:
-            db["promises"].update(pid, {"status": "not_found"})
-        else:
-            db.conn.execute("DELETE FROM flags WHERE promise_id = ?", [pid])
-            db.conn.execute("DELETE FROM promises WHERE id = ?", [pid])
+class _Writer:
+    """Upserts an evidence's promises by key, chunk by chunk; `finish` drops the ones no longer found.
+
+    A promise found again keeps its id; one no longer found is deleted unless the user has
+    edited it (then its machine status becomes `not_found`). A key seen twice (the segment two
+    chunks share) is written once.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, evidence_id: int):
+        self.db, self.evidence_id = db, evidence_id
+        self.existing = {key: pid for pid, key in db.conn.execute(
+            "SELECT id, key FROM promises WHERE evidence_id = ?", [evidence_id])}
+        self.now = datetime.now().astimezone().isoformat()
+        self.seen: set[str] = set()
+        self.keep: set[int] = set()
+        self.count = 0
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        fresh, again = [], []
+        for row in rows:
+            if row["key"] in self.seen:
+                continue
+            self.seen.add(row["key"])
+            pid = self.existing.get(row["key"])
+            if pid is None:
+                fresh.append({**row, "created_at": self.now})
+            else:
+                again.append((pid, row))
+                self.keep.add(pid)
+        if fresh:
+            self.db["promises"].insert_all(fresh, batch_size=500)
+        if again:
+            columns = list(again[0][1])
+            self.db.conn.executemany(
+                f"UPDATE promises SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ?",
+                [[row[c] for c in columns] + [pid] for pid, row in again])
+        self.count += len(fresh) + len(again)
+
+    def finish(self) -> None:
+        gone = [pid for pid in self.existing.values() if pid not in self.keep]
+        if not gone:
+            return
+        edited = {pid for (pid,) in self.db.conn.execute(
+            "SELECT DISTINCT promise_id FROM promise_edits WHERE promise_id IN (SELECT id FROM promises"
+            " WHERE evidence_id = ?)", [self.evidence_id])}
+        self.db.conn.executemany("UPDATE promises SET status = 'not_found' WHERE id = ?",
+                                 [(pid,) for pid in gone if pid in edited])
+        dropped = [(pid,) for pid in gone if pid not in edited]
+        self.db.conn.executemany("DELETE FROM flags WHERE promise_id = ?", dropped)
+        self.db.conn.executemany("DELETE FROM promises WHERE id = ?", dropped)
 
 
 def _quote_shown(quote: str | None, raw: str | None, shown: str | None, spoken: bool) -> str | None:

@@ -86,3 +86,38 @@ def attach(loose: list[dict[str, Any]], groups: list[list[dict[str, Any]]]) -> d
         if near:
             out[m["id"]] = min(near)[1]
     return out
+
+
+def rejected_source(edits: list[dict[str, Any]]) -> bool:
+    """Whether the user's latest word on this mention as a source is `rejected`."""
+    states = [e["value"] for e in edits if e["field"] == "source"]
+    return bool(states) and states[-1] == "rejected"
+
+
+def promise_groups(mentions: list[dict[str, Any]], edits: dict[int, list[dict[str, Any]]]
+                   ) -> list[tuple[list[dict[str, Any]], list[int]]]:
+    """Each promise as (its member mentions by said_at, the ids of its rejected sources).
+
+    `edits` are the user's edits by mention id. Rejected sources leave grouping (and are attached
+    back by `attach`); mentions a re-read no longer finds (`not_found`) stay alone.
+    """
+    rejected = [m for m in mentions if rejected_source(edits.get(m["id"], []))]
+    out = {m["id"] for m in rejected}
+    live = [m for m in mentions if m["id"] not in out and m["status"] != "not_found"]
+    lost = [[m] for m in mentions if m["id"] not in out and m["status"] == "not_found"]
+    groups = group_mentions(live) + lost
+    extra: dict[int, list[int]] = defaultdict(list)
+    for mention_id, index in attach(rejected, groups).items():
+        extra[index].append(mention_id)
+    return [(group, sorted(extra.get(i, []))) for i, group in enumerate(groups)]
+
+
+def group_word(ids: list[int], edits: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The user's edits given through any of `ids` (a promise's members), in the order they were made."""
+    return sorted((e for i in ids for e in edits.get(i, [])), key=lambda e: e["id"])
+
+
+def group_status(machine: str, word: list[dict[str, Any]]) -> str:
+    """A promise's status: the latest `status` edit among `word`, else the machine's."""
+    statuses = [e["value"] for e in word if e["field"] == "status"]
+    return statuses[-1] if statuses else machine

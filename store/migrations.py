@@ -56,7 +56,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         {
             "id": int,
             "sha256": str,
-            "kind": str,  # audio, image, text, email, sms_xml, pdf, unsupported
+            "kind": str,  # audio, image, text, email, sms_xml, call_log, pdf, unsupported
             "original_name": str,
             "source": str,  # first path the file was taken from
             "case_name": str,
@@ -279,6 +279,25 @@ def m011_search_index(db: sqlite_utils.Database) -> None:
     from store.search import reindex_all  # segments stored before this migration become searchable
 
     reindex_all(db.conn)
+
+
+@migration
+def m012_contradiction_fields(db: sqlite_utils.Database) -> None:
+    """Contradiction flags as fields, not a sentence: reason, the later evidence's time, quote, segment.
+
+    `reason` is `contact_after_stop`, `fee_after_waiver` or `credit_report_after_promise`; `at`
+    the ISO time of the later evidence; `quote` its words (short); `segment_id` the segment that
+    says them. `detail` stays filled for old readers. Flags are derived data, so the follow-up
+    is run again over every evidence to fill the new fields.
+    """
+    for column, kind in (("reason", str), ("at", str), ("quote", str), ("segment_id", int)):
+        db["flags"].add_column(column, kind)
+    db["flags"].create_index(["promise_id"])
+    db["flags"].create_index(["segment_id"])
+    db["segments"].create_index(["evidence_id", "at"])  # "has this evidence anything after …?"
+    from store.followup import check_contradictions  # flags written before this migration are rebuilt
+
+    check_contradictions(db)
 
 
 @migration

@@ -23,8 +23,8 @@ from typing import Any
 import sqlite_utils
 
 from store import custody
-from store.followup import check_evidence
-from store.ledger_groups import attach, group_mentions
+from store.followup import check_promises
+from store.ledger_groups import group_word, promise_groups
 
 EDITABLE = ("status", "due", "amount", "note", "source")
 USER_STATUSES = ("open", "kept", "broken", "rejected")
@@ -37,6 +37,7 @@ PUBLIC_KEYS = ("id", "evidence_id", "source", "party", "kind", "text", "amount",
                "said_at", "offset", "status", "condition")
 SOURCE_KEYS = ("id", "evidence_id", "offset", "text", "said_at")
 USER_ACTOR = "user"
+FOLLOWED = {"status", "due", "source"}  # edits that change what follow-up flags
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
@@ -60,8 +61,20 @@ def _edits(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[dict[str
 
 
 def _flags(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    return _by_promise(db, "SELECT id, promise_id, evidence_id, kind, detail, start FROM flags"
-                           " WHERE promise_id IN ({marks}) ORDER BY id", ids)
+    return _by_promise(db, "SELECT id, promise_id, evidence_id, kind, reason, segment_id, at, quote, detail, start"
+                           " FROM flags WHERE promise_id IN ({marks}) ORDER BY id", ids)
+
+
+def _flag_list(members: list[dict[str, Any]], flags: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The promise's flags from every member, by time; one per later evidence and reason."""
+    found = sorted((f for m in members for f in flags.get(m["id"], [])), key=lambda f: (f["at"] or "", f["id"]))
+    out, seen = [], set()
+    for f in found:
+        key = (f["segment_id"], f["reason"]) if f["segment_id"] is not None else ("flag", f["id"])
+        if key not in seen:
+            seen.add(key)
+            out.append({k: v for k, v in f.items() if k != "id"})
+    return out
 
 
 def _due_passed(due: str | None, now: datetime) -> bool:
@@ -126,39 +139,17 @@ def _mentions(db: sqlite_utils.Database, case: str | None, party: str | None) ->
     return list(db.query(sql, params))
 
 
-def _rejected(edits: list[dict[str, Any]]) -> bool:
-    """Whether the user's latest word on this mention as a source is `rejected`."""
-    states = [e["value"] for e in edits if e["field"] == "source"]
-    return bool(states) and states[-1] == "rejected"
-
-
-def _groups(mentions: list[dict[str, Any]], edits: dict[int, list[dict[str, Any]]]
-            ) -> list[tuple[list[dict[str, Any]], list[int]]]:
-    """Each promise as (its member mentions by said_at, the ids of its rejected sources)."""
-    rejected = [m for m in mentions if _rejected(edits.get(m["id"], []))]
-    out = {m["id"] for m in rejected}
-    live = [m for m in mentions if m["id"] not in out and m["status"] != "not_found"]
-    lost = [[m] for m in mentions if m["id"] not in out and m["status"] == "not_found"]
-    groups = group_mentions(live) + lost
-    extra: dict[int, list[int]] = defaultdict(list)
-    for mention_id, index in attach(rejected, groups).items():
-        extra[index].append(mention_id)
-    return [(group, sorted(extra.get(i, []))) for i, group in enumerate(groups)]
-
-
 def _promise_row(members: list[dict[str, Any]], rejected: list[int], edits: dict[int, list[dict[str, Any]]],
                  flags: dict[int, list[dict[str, Any]]], now: datetime) -> dict[str, Any]:
     """One promise: the lowest-id mention's row, with the user's word from every member and all sources."""
     row = dict(min(members, key=lambda m: m["id"]))
-    ids = [m["id"] for m in members] + rejected
-    word = sorted((e for i in ids for e in edits.get(i, [])), key=lambda e: e["id"])
+    word = group_word([m["id"] for m in members] + rejected, edits)
     _effective(row, [e for e in word if e["field"] != "source"], now)
     row["edited"] = bool(word)
     row["sources"] = [{k: m[k] for k in SOURCE_KEYS} for m in members]
     row["rejected_sources"] = rejected
-    found = sorted((f for m in members for f in flags.get(m["id"], [])), key=lambda f: f["id"])
     # a promise the user rejected is never contradicted, whichever member a flag names
-    row["flags"] = [] if row["status"] == "rejected" else [{k: v for k, v in f.items() if k != "id"} for f in found]
+    row["flags"] = [] if row["status"] == "rejected" else _flag_list(members, flags)
     return row
 
 
@@ -185,7 +176,7 @@ def list_promises(
     mentions = _mentions(db, case, party)
     ids = [m["id"] for m in mentions]
     edits, flags = _edits(db, ids), _flags(db, ids)
-    rows = [_promise_row(members, rejected, edits, flags, now) for members, rejected in _groups(mentions, edits)]
+    rows = [_promise_row(members, rejected, edits, flags, now) for members, rejected in promise_groups(mentions, edits)]
     if evidence_id is not None:
         rows = [r for r in rows if any(s["evidence_id"] == evidence_id for s in r["sources"])]
     if which == "open":
@@ -264,6 +255,7 @@ def edit_promise(db: sqlite_utils.Database, promise_id: int, changes: dict[str, 
     values = {field: _check(field, value) for field, value in changes.items()}
     if values.get("source") == "rejected":
         _keep_one_source(db, promise_id)
+    before = _members_or_self(db, promise_id)
     when = (at or datetime.now().astimezone()).isoformat()
     with db.conn:
         for field, value in values.items():
@@ -271,9 +263,18 @@ def edit_promise(db: sqlite_utils.Database, promise_id: int, changes: dict[str, 
             custody.append(db, "edit", actor=USER_ACTOR, evidence_id=machine["evidence_id"],
                            details={"promise_id": promise_id, "field": field, "value": value,
                                     "machine_value": machine.get(field)})
-        if "status" in values:  # a rejected promise can no longer be contradicted
-            check_evidence(db, machine["evidence_id"])
+        if FOLLOWED & set(values):  # what a promise contradicts depends on its status, due date and sources
+            case = db.conn.execute("SELECT case_name FROM evidence WHERE id = ?", [machine["evidence_id"]]).fetchone()[0]
+            check_promises(db, case, before | _members_or_self(db, promise_id))
     return get_promise(db, promise_id)
+
+
+def _members_or_self(db: sqlite_utils.Database, promise_id: int) -> set[int]:
+    """The mention ids of the promise `promise_id` belongs to (just itself when it belongs to none)."""
+    try:
+        return _member_ids(get_promise(db, promise_id)) | {promise_id}
+    except PromiseError:
+        return {promise_id}
 
 
 def _exists(db: sqlite_utils.Database, promise_id: int) -> bool:

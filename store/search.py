@@ -106,8 +106,20 @@ def index_evidence(db: sqlite_utils.Database, evidence_id: int, segments: Iterab
     conn.execute("DELETE FROM search_fts WHERE rowid IN (SELECT segment_id FROM search_docs WHERE evidence_id = ?)",
                  [evidence_id])
     conn.execute("DELETE FROM search_docs WHERE evidence_id = ?", [evidence_id])
-    rows = _index_rows((s["id"], search_text(s["text_norm"] or s["text"], s.get("repairs")), ev[0], ev[1],
-                        s["party"], s["at"], kinds.get(s["id"], ())) for s in segments)
+    count, batch = 0, []
+    for s in segments:  # in batches, so a long evidence is never held whole
+        batch.append((s["id"], search_text(s["text_norm"] or s["text"], s.get("repairs")), ev[0], ev[1],
+                      s["party"], s["at"], kinds.get(s["id"], ())))
+        if len(batch) == _BATCH:
+            count += _write_rows(conn, evidence_id, _index_rows(batch))
+            batch = []
+    return count + _write_rows(conn, evidence_id, _index_rows(batch))
+
+
+_BATCH = 1000
+
+
+def _write_rows(conn: sqlite3.Connection, evidence_id: int, rows: list[tuple[int, str, str, str]]) -> int:
     conn.executemany("DELETE FROM search_fts WHERE rowid = ?", [(r[0],) for r in rows])
     conn.executemany(_INSERT, rows)
     conn.executemany("INSERT OR REPLACE INTO search_docs (segment_id, evidence_id) VALUES (?, ?)",

@@ -15,6 +15,7 @@ The display script is the home's `display` setting; it is recorded in the `setti
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -157,13 +158,31 @@ def sync_display(db: sqlite_utils.Database, script: str) -> bool:
     return True
 
 
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    row["position"] = json.loads(row["position"]) if row["position"] else None
+    row["flags"] = json.loads(row["flags"] or "[]")
+    row["meta"] = json.loads(row["meta"] or "{}")
+    row["repairs"] = json.loads(row["repairs"]) if row.get("repairs") else []
+    return row
+
+
 def load_segments(db: sqlite_utils.Database, evidence_id: int) -> list[dict[str, Any]]:
     """The evidence's segments in order, with JSON columns decoded."""
-    out = []
-    for row in db.query("SELECT * FROM segments WHERE evidence_id = ? ORDER BY idx", [evidence_id]):
-        row["position"] = json.loads(row["position"]) if row["position"] else None
-        row["flags"] = json.loads(row["flags"] or "[]")
-        row["meta"] = json.loads(row["meta"] or "{}")
-        row["repairs"] = json.loads(row["repairs"]) if row.get("repairs") else []
-        out.append(row)
-    return out
+    return [_decoded(row) for row in db.query("SELECT * FROM segments WHERE evidence_id = ? ORDER BY idx",
+                                              [evidence_id])]
+
+
+def segment_chunks(db: sqlite_utils.Database, evidence_id: int, size: int) -> Iterator[list[dict[str, Any]]]:
+    """The evidence's segments in order, `size` at a time (JSON decoded): a long log never sits in memory whole.
+
+    Pages by `idx` (indexed with the evidence id), so each page is one short indexed query.
+    """
+    last = -1
+    while True:
+        rows = [_decoded(r) for r in db.query(
+            "SELECT * FROM segments WHERE evidence_id = ? AND idx > ? ORDER BY idx LIMIT ?",
+            [evidence_id, last, size])]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["idx"]

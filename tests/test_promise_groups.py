@@ -208,7 +208,6 @@ def test_flags_of_every_member_are_listed_and_a_rejected_promise_shows_none(home
     assert list_promises(db)[0]["flags"] == []
 
 
-@pytest.mark.xfail(reason="store.followup checks a rejection per mention, not per promise", strict=True)
 def test_followup_does_not_flag_a_promise_rejected_through_another_member(home) -> None:
     db = home.db()
     for day in ("01", "02"):

@@ -109,7 +109,7 @@ def test_a_call_after_the_stop_collection_date_is_flagged(db) -> None:
     flags = contradictions(db)
     assert len(flags) == 1 and flags[0]["source"] == "inbox/网商贷/call-0822.m4a"
     stop = _by_kind(list_promises(db))[("them", "stop_collection")]
-    assert flags[0]["promise_id"] == stop["id"] and "stop" in flags[0]["detail"]
+    assert flags[0]["promise_id"] == stop["id"] and flags[0]["reason"] == "contact_after_stop"
     assert len(stop["flags"]) == 1
 
 
@@ -119,7 +119,7 @@ def test_a_late_fee_after_a_waiver_is_flagged_but_not_its_confirmation(db) -> No
         ("2024-08-26T08:00:00+08:00", "them", "【网商贷】您的违约金已减免"),
     ], kind="sms_xml", counterparty="95188")
     flags = contradictions(db)
-    assert len(flags) == 1 and "35.20" in flags[0]["detail"]
+    assert len(flags) == 1 and "35.20" in flags[0]["quote"] and flags[0]["reason"] == "fee_after_waiver"
     waiver = _by_kind(list_promises(db))[("them", "waiver")]
     assert flags[0]["promise_id"] in {s["id"] for s in waiver["sources"]} and len(waiver["flags"]) == 1
 
@@ -146,7 +146,7 @@ def test_a_message_without_a_sender_counts_for_its_case(db) -> None:
     add_evidence(db, "sms.xml", [("2024-08-25T08:00:00+08:00", "them", "您的账单已逾期，请尽快还款")],
                  kind="sms_xml")
     [flag] = contradictions(db)
-    assert "collection would stop" in flag["detail"]
+    assert flag["reason"] == "contact_after_stop" and flag["at"] == "2024-08-25T08:00:00+08:00"
 
 
 def test_flags_stay_linear_when_every_file_repeats_the_promise(home) -> None:
