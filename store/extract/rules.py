@@ -45,7 +45,7 @@ _NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力
 FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
 CREDIT = r"(?:征信|人行|央行|\bTU\b|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
-CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|打过来|打给|打电话|打来|发短信"
+CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|去电|打过来|打给|打电话|打来|发短信"
            r"|家访|打到|打去|打了)")
 DOCUMENT = (r"(?:协议|合同|还款计划书|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
             r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|文书)")
@@ -137,7 +137,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", _compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
-        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
+        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|拿出|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
         r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
     ("other", _compile(
@@ -240,14 +240,15 @@ CONDITION = _compile(
     r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后)"
     r"|\b(if|once|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
-    r"(?:[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)
+    r"(?:(?!\s(?:we|i|they|you'll)(?:'ll|\s|$))[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)  # …by Friday | we will waive
 
 SENTENCE_END = _compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|——|—")
 CLAUSE_SEP = _compile(r"[，、：:①②③④⑤⑥⑦⑧⑨⑩]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^\sA-Za-z0-9])"
                         r"|(?<=[0-9])\s+(?=[^\sA-Za-z0-9元块万千百%％])"
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
-TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )", IC)
+TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )"
+                       r"|\s*(要是|如果|万一|假如)?[^，,。；;！!？?\s]{0,3}?(不出来|拿不出|还不上|还不了|凑不齐|凑不够|做不到|不还|没还)", IC)
 # An extension verb whose 后 a date would take (延后七天, 往后推): the date is a duration, not a due.
 EXTEND_BEFORE = _compile(r"[延推挪顺往]$")
 # The borrower telling the lender what not to do (别再打我电话, 唔好再打嚟): a request, not their promise.
@@ -256,6 +257,8 @@ IMPERATIVE_STOP = _compile(r"^(你们|你)?(别|不要|不准|不许)")
 TOPIC_ONLY = _compile(r"\s*(您|你)?(的|这个|那个|这块|那块|这边|那边)?\s*(的话|呢)?\s*$")
 # Quoted words (“周三肯定还”): reported, never a promise of the one quoting.
 QUOTED = _compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|『[^』]*』")
+# The present moment is no deadline (我现在在开车 … 回你消息).
+NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|now|right now)\s*$", IC)
 # An act named as a topic (那个延期的事, 减免的问题): no act at all.
 TOPIC_NOUN = _compile(r"(的)?(事|事情|问题|情况|流程|政策|规定)")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
