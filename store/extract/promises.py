@@ -359,7 +359,15 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
     party = _party(ctx, act, clause, sent.start)
     if party is None:
         return None
+    if act.kind == "payment" and amount is None and R.FIRST_PERIOD.search(ctx.text, clause[0], clause[1]):
+        amount = _per_period(ctx, sent)  # 分十二期，每期两千，第一期八月五号前还款
     return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
+
+
+def _per_period(ctx: _Context, sent: Sentence) -> AmountMatch | None:
+    """The plan's sum per period in the sentence (每期两千, 月供1,500)."""
+    return next((a for a in ctx.amounts if sent.start <= a.start < sent.end
+                 and R.PER_PERIOD.search(ctx.text, max(sent.start, a.start - 5), a.start)), None)
 
 
 def _topic_only(text: str, condition: tuple[int, int], act: Act) -> bool:
