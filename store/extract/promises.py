@@ -208,6 +208,9 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         return date, amount, bool(date or amount)
     if act.kind not in _SUM_KINDS:
         amounts = []
+    if act.kind == "installment":  # 从下个月开始扣: when the plan starts
+        dates = [d for d in dates if not (R.STARTS_AFTER.match(ctx.text, d.end)
+                                          or R.STARTING_BEFORE.search(ctx.text, max(0, d.start - 12), d.start))]
     if act.kind in ("stop_collection", "waiver"):  # 这个月先不打电话, 这个月先免收: a period, not a deadline
         dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)

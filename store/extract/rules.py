@@ -164,7 +164,7 @@ NEGATION = _compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
 # Lender-only acts: whoever says them, the lender is the one bound.
 LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
 
-QUESTION_END = _compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(?<=[钱费收要行能可])不\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
+QUESTION_END = _compile(r"[?？]\s*$|[吗么]\s*[。.~～]?\s*$|(?<=[钱费收要行能可])不\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
 QUESTION = _compile(
     r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|是[^，,。；;！!？?\s]{1,12}还是|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
     r"|几时|点解|\b(can|could|would|will|do|does|did|is|are) (you|we|i|they|it)\b.*\?", IC)
@@ -260,6 +260,9 @@ QUOTED = _compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|『[^』]*』")
 # The first period of a plan (第一期…前还款, 首期本周五扣): its sum is the plan's per-period sum.
 FIRST_PERIOD = _compile(r"首期|第一期|头期")
 PER_PERIOD = _compile(r"(每期|每个?月|月供|月付)\s?(还|付|交|扣)?\s?$")
+# When a plan starts (从下个月开始扣, starting next month): not when anything is due.
+STARTS_AFTER = _compile(r"\s*(开始|起)")
+STARTING_BEFORE = _compile(r"(starting|from|beginning)\s*$", IC)
 # The present moment is no deadline (我现在在开车 … 回你消息).
 NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|now|right now)\s*$", IC)
 # An act named as a topic (那个延期的事, 减免的问题): no act at all.
