@@ -166,6 +166,8 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
         actor, is_subject = _actor(text, sent0, act.start, speaker)
     demanded = bool(R.DEMAND.search(text, clause[0], act.start))
     if act.kind == "payment":
+        if R.THIRD_PARTY.search(text, sent0, act.start):
+            return None  # 我哥说他下个月帮我还一部分: someone else's intention
         return "me"  # the lender pays only a refund: every other payment is the borrower's
     if asked:
         return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
@@ -249,6 +251,10 @@ def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]
 _SUM_KINDS = frozenset({"payment", "installment", "waiver"})
 
 
+# Kinds a lender can grant once and for all (已为您减免): granted, they stand; a document sent is done.
+_STANDING_KINDS = frozenset({"waiver", "extension", "installment", "stop_collection", "credit_report"})
+
+
 # --- one sentence -----------------------------------------------------------------------------
 
 
@@ -301,7 +307,9 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True
-    granted = R.GRANTED.search(text, sent.start, max(act.end, clause_own[1])) and act.kind != "payment"
+    upto = max(act.end, clause_own[1])
+    granted = R.GRANTED.search(text, sent.start, upto) and (
+        act.kind in _STANDING_KINDS or R.APPLIED.search(text, sent.start, upto))  # 证明已为您申请: under way
     done = next((m for m in R.DONE.finditer(text, clause_own[0], clause_own[1])
                  if not (act.start <= m.start() and m.end() == act.end)), None)  # 不用您还了: the act's own end
     said_past = any(d.past and clause_own[0] <= d.start < clause_own[1] for d in ctx.dates)

@@ -115,7 +115,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", _compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费|审批|申请|结果|的事)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
         r"|停息挂账|每期|选(择)?" + _G + _N + r"{1,3}(个)?期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
@@ -138,7 +138,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("payment", _compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
         r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|拿出|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
-        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
+        r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
         r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
     ("other", _compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|快递|打印|出(一|个)(份|张)?)" + _G + DOCUMENT +
@@ -176,7 +176,7 @@ TAG_QUESTION = _compile(
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = _compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
-    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|结果(到现在|还是|你们|他们|根本|又|却|一直|也没|没)"
+    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(你们|您|你|他|她)(上次|上回|之前|前天|昨天|上周|上个月|[0-9一二三四五六七八九十]+月份?)(又|也|都)?说|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|结果(到现在|还是|你们|他们|根本|又|却|一直|也没|没)"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # The other side's request, reported (您要求停止催收的部分…): not a promise of the one who reports it.
 REPORTED_REQUEST = _compile(r"(?<![给帮为替跟])(您|你)(们)?(自己)?[^，,。；;！!？?\s]{0,6}?(要求|申请|提出|反映|提到)(的)?\s*$")
@@ -191,6 +191,8 @@ EXPERIENCE = _compile(r"(?<![不超经通难])过(?![来去期户程渡年节于
 # An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
 GRANTED = _compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
                      r"|已(经)?(申请|提交|备注|安排|核实|办理|登记)")
+# A request filed for the borrower (已为您申请, 已提交): the promise is under way, not done.
+APPLIED = _compile(r"申请|提交|安排|登记|备注|办理")
 # The borrower is asked to pay: 请于…前还款, 您需要…, 您得…, 您先… (binds the borrower).
 DEMAND = _compile(r"请(您|你)?(在|于|务必|尽快|及时|按时)|(您|你)(需要|得|必须|要|先|务必|最好|就|这边)"
                     r"|you (need|have|must|should)|please (pay|repay|make|settle|transfer)", IC)
@@ -217,7 +219,7 @@ GENERAL = _compile(
 REFUSAL = _compile(
     r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|不(出|开|寄)(?![现来去心])|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
     r"|没(有)?(这个)?权限|无权|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
-    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着"
+    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着|说不(出来|好|准|定)|不好说|(您|你)自己(挑|选|定|决定|看着办)"
     r"|(?<![尽不])可能(?!性)|也许|或许|说不定|(还|也)?(得|要)看|假设|假如|\bmight\b|\bperhaps\b|\bhopefully\b"
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
     r"|unfortunately|\bdo(es)? not\b|\bdon't\b|\bnot allowed\b|\bnot sure\b|\bmaybe\b|\btry\b", IC)
@@ -248,7 +250,8 @@ CLAUSE_SEP = _compile(r"[，、：:①②③④⑤⑥⑦⑧⑨⑩]|,(?![0-9]{3})
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
 TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )"
-                       r"|\s*(要是|如果|万一|假如)?[^，,。；;！!？?\s]{0,3}?(不出来|拿不出|还不上|还不了|凑不齐|凑不够|做不到|不还|没还)", IC)
+                       r"|\s*(要是|如果|万一|假如)?[^，,。；;！!？?\s]{0,3}?(不出来|拿不出|还不上|还不了|凑不齐|凑不够|做不到|不还|没还)"
+                       r"[^，,。；;！!？?\s]{0,2}?(的话|那|就)", IC)
 # An extension verb whose 后 a date would take (延后七天, 往后推): the date is a duration, not a due.
 EXTEND_BEFORE = _compile(r"[延推挪顺往]$")
 # The borrower telling the lender what not to do (别再打我电话, 唔好再打嚟): a request, not their promise.
@@ -263,6 +266,8 @@ PER_PERIOD = _compile(r"(每期|每个?月|月供|月付)\s?(还|付|交|扣)?\s
 # When a plan starts (从下个月开始扣, starting next month): not when anything is due.
 STARTS_AFTER = _compile(r"\s*(开始|起)")
 STARTING_BEFORE = _compile(r"(starting|from|beginning)\s*$", IC)
+# A third person's act (我哥说他下个月帮我还): neither party's commitment.
+THIRD_PARTY = _compile(r"(他|她|他们|她们)(说|会|能|可以|帮|答应)|(哥|姐|妈|爸|朋友|老婆|老公|家里人|亲戚)(说|答应|会)")
 # The present moment is no deadline (我现在在开车 … 回你消息).
 NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|now|right now)\s*$", IC)
 # An act named as a topic (那个延期的事, 减免的问题): no act at all.
