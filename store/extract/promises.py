@@ -95,7 +95,18 @@ def _acts(text: str, s0: int, s1: int) -> list[Act]:
         for m in pattern.finditer(text, s0, s1):
             if m.end() > m.start() and not any(m.start() < a.end and a.start < m.end() for a in found):
                 found.append(Act(kind, m.start(), m.end(), refund=pattern is R.REFUND))
-    return sorted(found, key=lambda a: a.start)
+    return _deliveries(text, sorted(found, key=lambda a: a.start))
+
+
+def _deliveries(text: str, acts: list[Act]) -> list[Act]:
+    """A delivery that names no document (今天下午快递寄出) delivers the settlement proof named before it."""
+    out: list[Act] = []
+    for act in acts:
+        proof = next((a for a in reversed(out) if a.kind == "settlement_proof"), None)
+        if act.kind == "other" and proof is not None and not R.OTHER_OBJECT.search(text, act.start, act.end):
+            act = replace(act, kind="settlement_proof")
+        out.append(act)
+    return out
 
 
 def _anchor(act: Act) -> int:
