@@ -73,23 +73,24 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"不(会|再|用担心)?(被)?(给(您|你))?(上|上报|报送|报|影响|计入|进|留下?|记入|显示|体现|出现在|录入)"
         r"(到|给|在|去)?(您的|你的)?(个人)?" + CREDIT +
         r"|" + CREDIT + _G + r"(不会|不受|不|没有)(有|受)?(任何)?(影响|上报|记录|显示|体现|逾期|问题|不良)"
-        r"|" + CREDIT + r"[^，,。；;！!？?\n]{0,16}?(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
+        r"|" + CREDIT + r"[^，,。；;！!？?\n]{0,24}?(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
         r"|(提交|申请|发起|提出|启动)(征信)?异议|异议[^，,。；;！!？?]{0,4}?受理|(改|调整|更新|恢复)(成|为|回)?正常|(报送|上报)(更正|修正|正常|结清)"
         r"|(修复|消除|撤销|撤回|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
-        r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|清除|更正|修复|改|不(会)?显示)"
+        r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|消掉|清除|去掉|抹掉|更正|修复|改|不(会)?显示)"
         r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
         r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|不(会|再)?(往上|向上)报|不(会)?(给(您|你))?报上去|(?<![是报告])不报(?![告名销])"
         r"|不(会|再)?(将|把)" + _G + r"(上报|报送|报|提交|上传)(到|给|至|去)?" + CREDIT +
         r"|(won't|will not|not|never)( be)? (report|reported|affect|hurt|damage|show|appear)\w*"
         r"( (it|this|that|anything|you|your account))?( to| on| in)?( the| your)? (credit|cib|bureau)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( \w+){0,4} (from|on|in) (your|the) credit"
+        r"|\bmark\w*( your account| it)? as (up to date|current|paid|settled)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( your| the| this)? (credit|negative record"
         r"|late record|record)", IC)),
     ("stop_collection", _compile(
         r"停催|停止(对您的|对你的)?" + _G + r"(催收|催款|催缴|外访|联系|打电话|致电|外呼|上门|发送|打扰|骚扰)"
         r"|暂停" + _G + r"(催收|催款|外访|发送|外呼|上门|联系|致电|电话)"
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
-        r"|(不|别|不会|不要)(会)?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
+        r"|(不|别|不会|不要)(会)?\s?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
         r"|不会(再)?有" + _G + r"(打|去|上门|联系|来|催)|不(会|再)?(往|给)(那|这)(边|里)?(打|去)"
         r"|(备注|标记)(了)?(不|不再|别)(联系|打)|不(会)?(再)?call\b|不(再)?(联系|打扰|骚扰)(了|您|你)"
         r"|(先|就|都|也|暂时)?不(会)?(再)?(给|跟|向)(您|你|我)(们)?(打电话|打|发短信|联系|致电)"
@@ -99,7 +100,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(取消|撤回|撤销)" + _G + r"(上门|外访|委外|外包|催收|家访)|(停止|撤回|撤销)(委外|外包|第三方)?催收"
         r"|冻结" + _G + r"(催收|外呼)|(stop|cease|halt|suspend|pause)\w*( the| all| any)? (collection|calling|calls|contact\w*"
         r"|messag\w*|texts?)"
-        r"|no (more|further) (collection )?(calls|contact|visits)|no one( \w+){0,4} will (call|contact|visit|bother|text)|(won't|will not|not|never) (call|contact|bother|visit"
+        r"|no (more|further) (collection )?(calls|contact|visits)|(put|place)\w* a hold on( all)?( collection)?|no one( \w+){0,4} will (call|contact|visit|bother|text)|(won't|will not|not|never) (call|contact|bother|visit"
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", _compile(
@@ -107,10 +108,10 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要)|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较)"
-        r"|不(再)?(收取?|计收?|算|要)(您的|你的)?" + FEE +
+        r"|不(会)?(再)?(收取?|计收?|算|要)(您的|你的|你|您)?" + FEE +
         r"|(降低|降|下调|减少|减)" + _G + r"(" + FEE + r"|利率)"
         r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
-        r"|\bno (late fees?|penalt\w*|late charges?)"
+        r"|\bno (late fees?|penalt\w*|late charges?)|\brevers(e|ed|ing)\b"
         r"|\bwaiv\w*|\bforgiv\w*|write (it |this |that )?off|written off|\bdiscount\w*"
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
@@ -130,7 +131,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("callback", _compile(
         r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话|回(个|一个)(话|信|消息)"
         r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系(?!征信|银行|后台|主管|上级|法务|领导)|打(个|一个)?电话|打过来|打给|打回来|来电)"
-        r"|打给(您|你)(?!们)|回过去|打回去|回拨"
+        r"|打给(您|你)(?!们)|回过去|打回去|回拨|给(您|你)\s?update"
         r"|第一时间(通知|告诉|联系|回复|答复|打给)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
@@ -139,8 +140,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("payment", _compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
         r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|拿出|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
-        r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
-        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
+        r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款欠])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
+        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|will be in your account|\breach(es)? your account|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
     ("other", _compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|快递|打印|出(一|个)(份|张)?)" + _G + DOCUMENT +
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
@@ -169,7 +170,7 @@ LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlem
 
 QUESTION_END = _compile(r"[?？]\s*$|[吗么]\s*[。.~～]?\s*$|(?<=[钱费收要行能可])不\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
 QUESTION = _compile(
-    r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|是[^，,。；;！!？?\s]{1,12}还是|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
+    r"能不能|可不可以|是不是|会不会|有没有|要不要|用不用|需不需要|收不收|算不算|能否|可否|是否|是[^，,。；;！!？?\s]{1,12}还是|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
     r"|几时|点解|\b(can|could|would|will|do|does|did|is|are) (you|we|i|they|it)\b.*\?", IC)
 # A tag question after an offer (您看可以吗) leaves the offer standing.
 TAG_QUESTION = _compile(
@@ -222,12 +223,12 @@ GENERAL = _compile(
 REFUSAL = _compile(
     r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|不(出|开|寄)(?![现来去心])|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
     r"|没(有)?(这个)?权限|无权|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
-    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着|说不(出来|好|准|定)|不好说|(您|你)自己(挑|选|定|决定|看着办)"
+    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|拿不出|还不上|还不起|还不了|凑不齐|凑不够|付不起|考虑一下|想想办法|尽量|试试|试着|说不(出来|好|准|定)|不好说|(您|你)自己(挑|选|定|决定|看着办)"
     r"|(?<![尽不])可能(?!性)|也许|或许|说不定|(还|也)?(得|要)看|假设|假如|\bmight\b|\bperhaps\b|\bhopefully\b"
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
     r"|unfortunately|\bdo(es)? not\b|\bdon't\b|\bnot allowed\b|\bnot sure\b|\bmaybe\b|\btry\b", IC)
 # Asking "can or cannot" (能不能) is a question, never a refusal.
-A_NOT_A = _compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
+A_NOT_A = _compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得|要不要|用不用|需不需要|收不收|算不算")
 # A request by the borrower is not a promise of the lender (我想申请减免).
 REQUEST = _compile(r"我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
