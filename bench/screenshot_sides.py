@@ -96,7 +96,7 @@ def report(rows: list[dict], ms: dict[str, float]) -> str:
     lines += [f"| **all {len(rows)}** | **{total}** | **{before} ({before / total:.1%})** "
               f"| **{after} ({after / total:.1%})** |", "",
               f"Laying out one screenshot's OCR lines takes {ms['pixels']:.1f} ms with the pixels "
-              f"({ms['text']:.1f} ms from the text alone); OCR itself takes over a second (see above). "
+              f"({ms['text']:.1f} ms from the text alone); OCR itself takes over a second (see "Screenshots and imports"). "
               "The `wide_*` screenshots hold long messages from both sides, whose wide bubbles put the text "
               "near the middle (WeChat light and dark) or nearer the other edge (an SMS app with an avatar "
               "beside incoming messages only). A notice must get no party. The drawn screenshots were "

@@ -83,3 +83,11 @@ def test_centred_pill_stays_a_notice() -> None:
     pixels, lines = chat("#EDEDED", [(280, 40, 440, 100, "#FFFFFF"), (28, 160, 400, 230, "#FFFFFF"),
                                      (420, 280, 692, 350, "#95EC69")])
     assert [s for s, _ in sides(pixels, lines)] == ["centre", "left", "right"]
+
+
+def test_boxes_at_or_past_the_image_edge_are_measured_safely() -> None:
+    """OCR boxes can poke a pixel out of the image; a bubble cut at the edge has no padding there."""
+    pixels, _ = chat("#EDEDED", [(0, 0, 300, 70, "#FFFFFF"), (420, 160, 720, 230, "#95EC69")])
+    lines = [OcrLine("被截断的消息", (-3, -2, 280, 50), 0.9), OcrLine("好的", (440, 180, 724, 210), 0.99)]
+    got = sides(pixels, lines)
+    assert [s for s, _ in got] == ["left", "right"]

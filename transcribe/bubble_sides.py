@@ -77,7 +77,10 @@ def _mode_colour(pixels: np.ndarray) -> np.ndarray:
 
 def look(arr: np.ndarray, box: tuple[int, int, int, int], bg: np.ndarray, line_h: float) -> Look:
     """Measure one bubble around its text box: colour, extent, and an avatar at either edge."""
-    x0, y0, x1, y1 = box
+    height, width = arr.shape[:2]
+    x0, y0 = min(max(0, box[0]), width - 1), min(max(0, box[1]), height - 1)  # OCR boxes may poke out
+    x1, y1 = min(max(x0 + 1, box[2]), width), min(max(y0 + 1, box[3]), height)
+    box, line_h = (x0, y0, x1, y1), max(1.0, line_h)
     out = Look(text_box=box)
     inside = arr[y0:y1, x0:x1].reshape(-1, 3)
     if inside.size:
@@ -96,16 +99,23 @@ def _extent(arr: np.ndarray, box: tuple[int, int, int, int], colour: np.ndarray,
     x0, y0, x1, y1 = box
     skip = max(2, int(line_h / 2))  # glyph edges just outside the OCR box are not the bubble yet
     cols = _matches(arr[y0:y1], colour, tol).mean(axis=0)  # the text's rows, across the whole width
-    rows = _matches(arr[:, x0:x1], colour, tol).mean(axis=1)  # the text's columns, down the whole height
+    reach = max(0, y0 - int(4 * line_h))  # a bubble's padding is well under a line: look no further
+    rows = _matches(arr[reach:y1 + int(4 * line_h), x0:x1], colour, tol).mean(axis=1)  # the text's columns
     left, right = _walk(cols, x0 - 1, -1, skip), _walk(cols, x1, 1, skip)
-    top, bottom = _walk(rows, y0 - 1, -1, skip), _walk(rows, y1, 1, skip)
+    top, bottom = _walk(rows, y0 - reach - 1, -1, skip), _walk(rows, y1 - reach, 1, skip)
     if None in (left, right, top, bottom):
         return None  # no padding of the bubble's colour around the text: not a bubble
-    return left, top, right + 1, bottom + 1
+    return left, top + reach, right + 1, bottom + reach + 1
 
 
 def _matches(pixels: np.ndarray, colour: np.ndarray, tol: float) -> np.ndarray:
-    return np.abs(pixels.astype(np.int16) - colour.astype(np.int16)).max(axis=2) <= tol
+    return _distance(pixels, colour) <= tol
+
+
+def _distance(pixels: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """Largest channel difference of each pixel from `colour` (three elementwise maxima: fast in numpy)."""
+    d = np.abs(pixels.astype(np.int16) - np.round(colour).astype(np.int16))
+    return np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2])
 
 
 def _walk(fractions: np.ndarray, start: int, step: int, skip: int) -> int | None:
@@ -126,7 +136,7 @@ def _avatar(arr: np.ndarray, outline: tuple[int, int, int, int], bg: np.ndarray,
     width = arr.shape[1]
     top, bottom = max(0, int(y0 - line_h)), int(y0 + 1.5 * line_h)
     window = arr[top:bottom]
-    ink = np.abs(window.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > INK
+    ink = _distance(window, bg) > INK
     need = 0.8 * line_h
     left = _has_block(ink[:, :max(0, x0 - 2)], need)
     right = _has_block(ink[:, min(width, x1 + 2):], need)
