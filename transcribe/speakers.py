@@ -45,7 +45,7 @@ BAND_FULL = 0.1  # a difference of this share of energy above 3.6 kHz is a full 
 BATCH_PARTIALS = 64  # partial utterances run through the encoder at once
 
 _IVR = re.compile(
-    r"欢迎致电|欢迎使用|请按|按[0-9一二三四五六七八九零#＃*]|转人工|人工服务请|正在为您转接|请稍候|请不要挂机|"
+    r"欢迎(致电|使用|拨打|来电)|欢迎.{0,8}(银行|热线|服务中心)|请按|按[0-9一二三四五六七八九零#＃*]|转人工|人工服务|正在为您转接|请稍候|请不要挂机|"
     r"通话可能会?被录音|本次通话将被录音|您拨打的(电话|号码|用户)|已关机|无法接通|不在服务区|正在通话中")
 _LENDER = re.compile(
     r"这里是.{0,12}(客服|银行|中心|公司|法务|催收|贷)|我是.{0,12}(客服|专员|催收|法务|工作人员)|工号|"
