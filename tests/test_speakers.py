@@ -110,7 +110,7 @@ def test_mono_call_gets_parties_per_segment(mono_call):
     turns = truth()["call_two_voices.m4a"]["turns"]
     right = [s.party == true_party(s, turns) for s in mono_call.segments]
     assert len(right) >= 8
-    assert sum(right) / len(right) >= 0.9  # measured 0.93 (docs/benchmarks.md)
+    assert sum(right) / len(right) >= 0.9  # measured 1.00 here, 0.95 on the mp3 (docs/benchmarks.md)
     assert {s.party for s in mono_call.segments} >= {"me", "them"}
     speakers = mono_call.meta["speakers"]
     assert speakers["method"] == "voice" and speakers["voices"] == 2 and speakers["uncertain"] is False
