@@ -206,6 +206,7 @@ def list_command(ctx: click.Context, as_json: bool, case: str | None, kind: str 
 @click.pass_context
 def show(ctx: click.Context, evidence_id: int, as_json: bool, fmt: str | None, lang: str) -> None:
     """One evidence: its facts, sources and segments (transcript or messages)."""
+    from recorder.cli_speakers import party_label
     from store.evidence import show_evidence
 
     if fmt:
@@ -223,7 +224,7 @@ def show(ctx: click.Context, evidence_id: int, as_json: bool, fmt: str | None, l
             click.echo(f"{key:>18}: {ev[key]}")
     for seg in data["segments"]:
         where = f"{seg['start']:7.1f}s" if seg["start"] is not None else (seg["at"] or "")
-        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['display']}")
+        click.echo(f"[{where}] {party_label(seg):>4}: {seg['display']}")
     for flag in data["flags"]:
         click.echo(f"flag {flag['kind']}: {flag['detail']}")
 
@@ -316,3 +317,6 @@ from recorder.cli_report import export, purpose, report  # noqa: E402
 cli.add_command(report)
 cli.add_command(export)
 cli.add_command(purpose)
+from recorder.cli_speakers import speakers  # noqa: E402
+
+cli.add_command(speakers)
