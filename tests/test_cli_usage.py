@@ -292,11 +292,12 @@ def test_every_library_error_derives_from_recorder_error() -> None:
     from store.promises import PromiseError
     from store.purposes import PurposeError
     from store.search import QueryError
+    from store.speakers import SpeakersError
     from transcribe.errors import MissingDependency, ReadError
     from transcribe.formats import FormatError
 
     errors = [HomeError, FileChanging, BundleError, ReportError, RenderError, CustodyError, PromiseError,
-              PurposeError, QueryError, MissingDependency, ReadError, FormatError]
+              PurposeError, QueryError, SpeakersError, MissingDependency, ReadError, FormatError]
     assert all(issubclass(e, RecorderError) for e in errors)
     assert all(issubclass(e, ValueError) for e in (CustodyError, PromiseError, QueryError, FormatError))
 

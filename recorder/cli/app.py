@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "recorder.cli.report",  # report, export, purpose
     "recorder.cli.verify",  # verify
     "recorder.cli.transcribe",  # transcribe
+    "recorder.cli.speakers",  # speakers
 )
 
 

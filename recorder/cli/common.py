@@ -137,6 +137,12 @@ def check_evidence(db: Any, evidence_id: int) -> None:
         raise UserError(say("no_evidence", id=evidence_id))
 
 
+def party_label(segment: dict) -> str:
+    """The party as `recorder show` prints it: `me?` / `them?` when the label is uncertain."""
+    party = segment.get("party") or "?"
+    return f"{party}?" if segment.get("party") and "party_uncertain" in (segment.get("flags") or []) else party
+
+
 def home_now(ctx: click.Context) -> datetime:
     """Now, in the home's time zone: what a relative date (明天, 8月30日) is read against."""
     home = home_of(ctx)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from recorder.cli.common import UserError, check_case, emit_json, example, get_home, table
+from recorder.cli.common import UserError, check_case, emit_json, example, get_home, party_label, table
 from recorder.cli.messages import say
 
 KINDS = ["audio", "image", "text", "email", "sms_xml", "call_log", "pdf", "unsupported"]
@@ -83,7 +83,7 @@ def show(ctx: click.Context, evidence_id: int, as_json: bool, fmt: str | None, l
             click.echo(f"{key:>18}: {ev[key]}")
     for seg in data["segments"]:
         where = f"{seg['start']:7.1f}s" if seg["start"] is not None else (seg["at"] or "")
-        click.echo(f"[{where}] {seg['party'] or '?':>4}: {seg['display']}")
+        click.echo(f"[{where}] {party_label(seg):>4}: {seg['display']}")
     for flag in data["flags"]:
         click.echo(f"flag {flag['kind']}: {flag['detail']}")
 
