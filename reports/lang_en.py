@@ -158,6 +158,7 @@ EN: dict[str, str] = {
     "action_read": "content read",
     "action_extract": "promises extracted",
     "action_edit": "user edit",
+    "action_speakers": "parties swapped by the user",
     "action_report": "report written",
     "action_export": "bundle exported",
     "reader": "Read by",

@@ -158,6 +158,7 @@ ZH: dict[str, str] = {
     "action_read": "读取内容",
     "action_extract": "提取承诺",
     "action_edit": "用户修改",
+    "action_speakers": "用户调换通话双方",
     "action_report": "生成报告",
     "action_export": "导出证据包",
     "reader": "读取方式",

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import jinja2
 
+from recorder.errors import RecorderError
 from reports.csv_safe import safe_row
 from reports.i18n import MESSAGES, translator
 from reports.model import Flag, Report
@@ -36,7 +37,7 @@ from reports.model import Flag, Report
 FORMATS = ("html", "pdf", "json", "csv")
 
 
-class RenderError(Exception):
+class RenderError(RecorderError):
     """The report could not be rendered; the message says what to install or change."""
 
 
@@ -63,6 +64,11 @@ def render_pdf(report: Report) -> bytes:
     from reports.pdf import PdfError
     from reports.pdf import render_pdf as typeset
 
+    try:
+        import typst  # noqa: F401
+    except (ImportError, OSError) as e:  # OSError: the compiled module cannot load on this system
+        raise RenderError(f"PDF output needs Typst (pip install typst) ({e}); see docs/install.md.",
+                          code="pdf_unavailable", reason=str(e)) from e
     try:
         return typeset(report)
     except PdfError as e:

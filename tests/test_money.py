@@ -153,3 +153,14 @@ def test_any_written_sum_round_trips(yuan: int, fen: int) -> None:
         found = find_amounts(text)
         assert [a.text for a in found] == [text]
         assert found[0].value == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Alright, RMB 6,000 will be in your account", 6000.0),  # the w of "will" is no 万
+    ("late fees totalling CNY 742.60 were reversed", 742.6),
+    ("那我先还 1k，下周三再补 2k", 1000.0),
+    ("Sending you 1.5k now", 1500.0),
+    ("这个月还3w", 30000.0),
+])
+def test_shorthand_multipliers_stand_only_after_the_number(text: str, value: float) -> None:
+    assert find_amounts(text)[0].value == pytest.approx(value)

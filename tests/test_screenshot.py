@@ -3,7 +3,9 @@
 The screenshots are drawn by `tests/fixtures/screens/draw.py` with CJK fonts (committed PNGs, so
 the tests need no font) in three layouts: a WeChat-like phone screenshot with avatars, a cropped
 in-app chat with timestamp pills and no avatars, a dark theme scaled to a 1080-wide phone; plus a
-scrolled pair that overlaps and the demo's sample. `expected.json` holds what each must read as.
+scrolled pair that overlaps and the demo's sample; plus long messages from both sides whose wide
+bubbles put the text near the middle (WeChat light and dark, an SMS app with an avatar on one side
+only). `expected.json` holds what each must read as.
 """
 
 from __future__ import annotations
@@ -58,12 +60,28 @@ def expected(items: list[dict]) -> list[dict]:
     return [{**item, "text": norm(item["text"])} for item in items]
 
 
-@pytest.mark.parametrize("name", ["wechat_avatars.png", "app_timestamps.png", "dark_mode.png"])
+@pytest.mark.parametrize("name", ["wechat_avatars.png", "app_timestamps.png", "dark_mode.png",
+                                  "wide_wechat.png", "wide_dark.png", "wide_sms.png"])
 def test_every_message_has_its_party_and_time(ocr_engine, name: str) -> None:
     result = read_screenshot(SCREENS / name, ctx())
     assert result.reader == "rapidocr"
     assert result.flags == []
     assert [as_expected(s) for s in result.segments] == expected(EXPECTED[name])
+
+
+@pytest.mark.parametrize("name", ["wide_wechat.png", "wide_dark.png", "wide_sms.png"])
+def test_wide_bubble_side_comes_from_the_bubble_not_the_text(ocr_engine, name: str) -> None:
+    """A long message's text sits near the middle; its bubble, avatar and colour still say whose it is."""
+    result = read_screenshot(SCREENS / name, ctx())
+    width = result.meta["image"]["width"]
+    wide = [s for s in result.segments if s.meta["type"] == "message"
+            and s.position["box"][2] - s.position["box"][0] > 0.5 * width]
+    assert {s.party for s in wide} == {"me", "them"}  # long messages from both sides are drawn
+    for seg in wide:
+        x0, y0, x1, y1 = seg.position["box"]
+        bx0, by0, bx1, by1 = seg.meta["bubble_box"]
+        assert bx0 < x0 < x1 < bx1 and by0 < y0 < y1 < by1  # the bubble's own background around the text
+        assert {"avatar", "edge", "colour"} & set(seg.meta["side_by"])  # placed by the pixels, not the text
 
 
 @pytest.mark.parametrize("name", ["group_names.png", "labels_with_times.png"])

@@ -1,6 +1,6 @@
 """Chat screenshot layout: OCR lines → bubbles with a side (left, right, centre).
 
-Design decisions (geometry only, no colours, so it works across apps and themes):
+Design decisions (text geometry first; the pixels only decide a bubble's side):
 - Phone chrome is dropped first: on a full phone screenshot (height/width ≥ 1.7)
   the top band (status bar, title bar) and bottom band (input bar) hold the
   clock, battery, contact name and "发送"; the clock there is the time the
@@ -12,10 +12,14 @@ Design decisions (geometry only, no colours, so it works across apps and themes)
   WeChat, Alipay and most in-app chats, whichever side the bubble is on.
 - A centred system notice that wraps has lines of different widths, each
   centred: such lines join into one notice (a timestamp line never joins).
-- A bubble is centred (timestamp or system notice) when its left and right gaps
-  to the image edge are about equal and both wide; otherwise it belongs to the
-  side it is closer to. Bubbles never reach the far column (the other party's
-  avatar and margin), so even a full-width bubble leans to its own side.
+- A bubble is centred (timestamp or system notice) by its text when its left
+  and right gaps to the image edge are about equal and both wide; otherwise its
+  text leans to a side. That is not enough for a wide bubble: a long message
+  fills its row up to the far side's avatar column, so its text can sit in the
+  middle or even nearer the other edge. With the image at hand, the side comes
+  from the bubble's own edges, the avatar beside it and its colour, with the
+  text's lean as the tie-breaker (`bubble_sides`); without it (OCR lines alone)
+  from the text only.
 - Group chats print the sender's name small above a bubble, at the bubble's
   outer edge. Inside a bubble the text is inset by the bubble's padding, so a
   short one-line "bubble" just above another on the same side that sticks out
@@ -30,6 +34,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
+import numpy as np
+
+from transcribe.bubble_sides import background, decide, look
 from transcribe.chat_time import is_stamp
 from transcribe.ocr import OcrLine
 
@@ -46,6 +53,8 @@ class Bubble:
     lines: list[OcrLine] = field(default_factory=list)
     side: str = "left"  # left | right | centre
     speaker: OcrLine | None = None  # the sender's name printed above it (group chats)
+    extent: list[int] | None = None  # the bubble's own background box, where the image showed one
+    cues: list[str] = field(default_factory=list)  # what placed it on its side: avatar, edge, colour, text
 
     @property
     def box(self) -> list[int]:
@@ -121,8 +130,12 @@ def _same_row(a: OcrLine, b: OcrLine) -> bool:
     return overlap > 0.5 * min(a.height, b.height) and b.box[0] >= a.box[0]
 
 
-def group_bubbles(lines: list[OcrLine], width: int) -> list[Bubble]:
-    """Group lines (top to bottom) into bubbles and give each its side."""
+def group_bubbles(lines: list[OcrLine], width: int, pixels: np.ndarray | None = None) -> list[Bubble]:
+    """Group lines (top to bottom) into bubbles and give each its side.
+
+    `pixels` is the image as an RGB array (height x width x 3); without it the
+    side comes from where the text sits alone.
+    """
     if not lines:
         return []
     line_h = median(ln.height for ln in lines)
@@ -133,9 +146,22 @@ def group_bubbles(lines: list[OcrLine], width: int) -> list[Bubble]:
             cur.lines.append(ln)
         else:
             bubbles.append(Bubble(lines=[ln]))
-    for b in bubbles:
-        b.side = side_of(b.box, width)
+    text_sides = [side_of(b.box, width) for b in bubbles]
+    if pixels is None:
+        for b, side in zip(bubbles, text_sides):
+            b.side, b.cues = side, ([] if side == "centre" else ["text"])
+    else:
+        _place(bubbles, text_sides, pixels, line_h)
     return attach_names(bubbles, width, line_h)
+
+
+def _place(bubbles: list[Bubble], text_sides: list[str], pixels: np.ndarray, line_h: float) -> None:
+    """Give each bubble its side from the image: its edges, an avatar beside it, its colour (`bubble_sides`)."""
+    bg = background(pixels, min(b.box[1] for b in bubbles), max(b.box[3] for b in bubbles))
+    looks = [look(pixels, tuple(b.box), bg, line_h) for b in bubbles]
+    for b, lk, (side, cues) in zip(bubbles, looks, decide(looks, text_sides, pixels.shape[1])):
+        b.side, b.cues = side, cues
+        b.extent = list(lk.extent) if lk.extent else None
 
 
 _SENTENCE_MARKS = set("，。！？；,!?;、…")

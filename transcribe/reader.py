@@ -1,7 +1,8 @@
 """The audio reader: a call recording in, timed and checked segments out.
 
 Steps, each its own module: decode with PyAV (`audio`), split a two-party stereo
-file into its channels, find the speech with Silero VAD (`vad`), send only the
+file into its channels (a one-channel call's two voices are told apart after
+transcription, `speakers`), find the speech with Silero VAD (`vad`), send only the
 speech to a Whisper engine (`engines`), map times back to the file, then check
 the result against the speech (`checks`): speech with no text is dropped speech,
 text with signs of invention is a likely hallucination. Each problem is retried
@@ -25,6 +26,7 @@ from transcribe.checks import suspicion
 from transcribe.engines import DEFAULT_ENGINE, DecodeOptions, Engine, RawSegment, load_engine
 from transcribe.errors import ReadError
 from transcribe.segment import Flag, ReadContext, ReadResult, Segment
+from transcribe.speakers import label_speakers
 from transcribe.vad import SpeechMap, overlap, speech_regions, uncovered
 
 MIN_GAP_S = 1.0  # shorter uncovered speech is within Whisper's timestamp error
@@ -48,6 +50,7 @@ class Settings:
     domain_hotwords: bool = False  # measured: see docs/transcription.md
     words_file: str | None = None
     initial_prompt: str | None = None
+    speakers: bool = True  # tell the two voices of a one-channel call apart (transcribe/speakers.py)
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "Settings":
@@ -109,16 +112,22 @@ def read_audio(path: Path, ctx: ReadContext) -> ReadResult:
         segments += track_segments
         flags += track_flags
         progress.next_track(audio.duration)
+    speakers = None
+    if len(tracks) == 1 and settings.speakers and segments:
+        found = label_speakers(tracks[0].samples, segments)
+        segments, speakers = found.segments, found.meta
     segments.sort(key=lambda s: (s.start or 0.0, s.channel or 0))
     meta = {
         "duration": round(audio.duration, 3), "language": language, "engine": engine.name,
         "model": engine.model_label,
         # engine and model again inside settings: the pipeline writes `settings` to the custody log
         "settings": {"engine": engine.name, "model": engine.model_label, **engine.settings,
-                     **options.as_dict(), "vad": settings.vad, "me_channel": settings.me_channel},
+                     **options.as_dict(), "vad": settings.vad, "me_channel": settings.me_channel,
+                     "speakers": settings.speakers},
         "channels": {"source": audio.source_channels, "split": len(tracks) > 1,
                      "me_channel": settings.me_channel if len(tracks) > 1 else None},
         "codec": audio.codec, "source_rate": audio.source_rate,
+        **({"speakers": speakers} if speakers else {}),
     }
     return ReadResult(segments, reader=f"{engine.name}:{engine.model_label}-{engine.settings['compute_type']}",
                       flags=flags, meta=meta)
@@ -291,4 +300,5 @@ def result_json(result: ReadResult) -> dict[str, Any]:
         "flags": [{"kind": f.kind, "detail": f.detail, "start": f.start, "end": f.end} for f in result.flags],
         "settings": result.meta.get("settings"),
         "channels": result.meta.get("channels"),
+        "speakers": result.meta.get("speakers"),
     }

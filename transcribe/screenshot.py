@@ -30,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from transcribe.chat_layout import Bubble, group_bubbles, merge_rows, split_chrome
 from transcribe.chat_time import parse_stamp
 from transcribe.errors import ReadError
@@ -45,7 +47,7 @@ def read_screenshot(path: Path, ctx: ReadContext) -> ReadResult:
     cfg = _config(ctx)
     img = open_image(Path(path), max_pixels=cfg["max_pixels"])
     lines = ocr_image(img)
-    return layout_to_result(lines, img.width, img.height, ctx, cfg)
+    return layout_to_result(lines, img.width, img.height, ctx, cfg, pixels=np.asarray(img))
 
 
 def _config(ctx: ReadContext) -> dict[str, Any]:
@@ -67,11 +69,15 @@ def _config(ctx: ReadContext) -> dict[str, Any]:
 
 
 def layout_to_result(lines: list, width: int, height: int, ctx: ReadContext,
-                     cfg: dict[str, Any] | None = None) -> ReadResult:
-    """Turn OCR lines of one image into the reader's result (separate from OCR for testing)."""
+                     cfg: dict[str, Any] | None = None, pixels: np.ndarray | None = None) -> ReadResult:
+    """Turn OCR lines of one image into the reader's result (separate from OCR for testing).
+
+    `pixels` (the RGB image as an array) lets a bubble's side come from its own
+    edges, avatar and colour; without it, from where its text sits.
+    """
     cfg = cfg or _config(ctx)
     content, chrome = split_chrome(lines, width, height, cfg["chrome_top"], cfg["chrome_bottom"])
-    bubbles = group_bubbles(merge_rows(content), width)
+    bubbles = group_bubbles(merge_rows(content), width, pixels)
     segments, stamps = _segments(bubbles, ctx, cfg["me_side"])
     segments, dropped = drop_repeated_runs(segments)
     flags = []
@@ -148,6 +154,10 @@ def _segment(b: Bubble, stamp: dict | None, me_side: str, speaker: str | None = 
     party = None if b.side == "centre" else ("me" if b.side == me_side else "them")
     if b.speaker is not None:
         meta["speaker_box"] = list(b.speaker.box)
+    if b.extent is not None:
+        meta["bubble_box"] = b.extent
+    if b.cues:
+        meta["side_by"] = b.cues
     return Segment(text=b.text, party=party, speaker=speaker, at=stamp["at"] if stamp else None,
                    position={"box": b.box}, meta=meta)
 

@@ -30,6 +30,9 @@ SOUNDALIKE_WORDS = (
 )
 # Real words that sound like a domain word and are never a mishearing of one.
 REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正"})
+# Words that begin with the last sound of a span: the span is two words, not a domain word
+# (要起诉 is no 延期诉, 身份证信息 no 身份征信息).
+BOUNDARY_WORDS = frozenset({"起诉", "起来", "起码", "其实", "其他", "奇怪", "信息", "信用卡", "证件", "期间", "错误"})
 # Domain words whose characters have several readings: the one meant (还 is huan in 还款, not hai).
 READINGS = {"还款": ("huan", "kuan")}
 NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿几半")

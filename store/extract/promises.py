@@ -95,7 +95,18 @@ def _acts(text: str, s0: int, s1: int) -> list[Act]:
         for m in pattern.finditer(text, s0, s1):
             if m.end() > m.start() and not any(m.start() < a.end and a.start < m.end() for a in found):
                 found.append(Act(kind, m.start(), m.end(), refund=pattern is R.REFUND))
-    return sorted(found, key=lambda a: a.start)
+    return _deliveries(text, sorted(found, key=lambda a: a.start))
+
+
+def _deliveries(text: str, acts: list[Act]) -> list[Act]:
+    """A delivery that names no document (今天下午快递寄出) delivers the settlement proof named before it."""
+    out: list[Act] = []
+    for act in acts:
+        proof = next((a for a in reversed(out) if a.kind == "settlement_proof"), None)
+        if act.kind == "other" and proof is not None and not R.OTHER_OBJECT.search(text, act.start, act.end):
+            act = replace(act, kind="settlement_proof")
+        out.append(act)
+    return out
 
 
 def _anchor(act: Act) -> int:
@@ -166,6 +177,8 @@ def _party(ctx: _Context, act: Act, clause: tuple[int, int], sent0: int) -> str 
         actor, is_subject = _actor(text, sent0, act.start, speaker)
     demanded = bool(R.DEMAND.search(text, clause[0], act.start))
     if act.kind == "payment":
+        if R.THIRD_PARTY.search(text, sent0, act.start):
+            return None  # 我哥说他下个月帮我还一部分: someone else's intention
         return "me"  # the lender pays only a refund: every other payment is the borrower's
     if asked:
         return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
@@ -198,7 +211,7 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
     dates = [d for d in ctx.dates if not d.past
              and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))  # 晚上九点以后: hours, not a due
              and not any(_straddles(d, a) for a in acts)
-             and not _modifier(ctx.text, d)]
+             and not _modifier(ctx.text, d) and not R.NOW.match(d.text)]
     amounts = ctx.amounts
     if condition is not None:
         if clause[0] <= condition[0] < clause[1]:  # 您这周六之前要是能凑够四千九: the clause's own words
@@ -208,23 +221,54 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         return date, amount, bool(date or amount)
     if act.kind not in _SUM_KINDS:
         amounts = []
+    if act.kind == "installment":  # 从下个月开始扣: when the plan starts
+        dates = [d for d in dates if not (R.STARTS_AFTER.match(ctx.text, d.end)
+                                          or R.STARTING_BEFORE.search(ctx.text, max(0, d.start - 12), d.start))]
     if act.kind in ("stop_collection", "waiver"):  # 这个月先不打电话, 这个月先免收: a period, not a deadline
         dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
-    date, amount = own_date, own_amount
-    for neighbour in _neighbours(sent, clause):
+    date, amount, own = own_date, own_amount, bool(own_date or own_amount)
+    phrase = _phrase(ctx.text, sent, clause, acts) if act.kind == "payment" else []
+    for neighbour in _neighbours(sent, clause) + phrase:
         if any(neighbour[0] <= _anchor(a) < neighbour[1] for a in acts):
             continue
-        date = date or next((d for d in dates if inside(d, neighbour) and free(d)), None)
-        amount = amount or next((a for a in amounts if inside(a, neighbour) and free(a)), None)
-    return date, amount, bool(own_date or own_amount)
+        near_date = next((d for d in dates if inside(d, neighbour) and free(d)), None)
+        near_amount = next((a for a in amounts if inside(a, neighbour) and free(a)), None)
+        own = own or (neighbour in phrase and bool(near_date or near_amount))
+        date, amount = date or near_date, amount or near_amount
+    return date, amount, own
+
+
+def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act]) -> list[tuple[int, int]]:
+    """The act-less clauses joined to this one by pauses alone (speech without punctuation).
+
+    今天下午四点之前 | 必须把逾期的 | 三千四 | 还进来 is one demand said in four breaths: its day and
+    its sum are its own. The walk goes back from the verb and stops at punctuation and at a clause
+    with an act of its own.
+    """
+    i = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if i < 0:
+        return []
+    out = []
+    for step in (-1,):  # a day and a sum are said before the verb: 今天下午 | 三千四 | 还进来
+        j = i
+        while 0 <= j + step < len(sent.clauses):
+            a, b = sorted((sent.clauses[j], sent.clauses[j + step]))
+            if text[a[1]:b[0]].strip():
+                break  # a comma or a stop between them, or the clause ends in punctuation
+            j += step
+            nxt = sent.clauses[j]
+            if any(nxt[0] <= _anchor(x) < nxt[1] for x in acts):
+                break
+            out.append(nxt)
+    return out
 
 
 def _modifier(text: str, date: DateMatch) -> bool:
     """A date that names a thing (本月账单), a recurring day (每月25号), or a span after 延 (延后七天)."""
-    before = text[max(0, date.start - 1):date.start]
-    return (bool(R.DATE_MODIFIER.match(text, date.end)) or before == "每" or text[max(0, date.start - 4):date.start].lower() == "for "
+    before = text[max(0, date.start - 2):date.start]
+    return (bool(R.DATE_MODIFIER.match(text, date.end)) or "每" in before or text[max(0, date.start - 4):date.start].lower() == "for "
             or (text.startswith("后", date.start) and bool(R.EXTEND_BEFORE.search(before))))
 
 
@@ -244,6 +288,10 @@ def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]
 
 # Kinds a sum belongs to: the sum paid, waived, or split (an extension or a callback has none).
 _SUM_KINDS = frozenset({"payment", "installment", "waiver"})
+
+
+# Kinds a lender can grant once and for all (已为您减免): granted, they stand; a document sent is done.
+_STANDING_KINDS = frozenset({"waiver", "extension", "installment", "stop_collection", "credit_report"})
 
 
 # --- one sentence -----------------------------------------------------------------------------
@@ -279,12 +327,16 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
+    if R.TOPIC_NOUN.match(text, act.end):
+        return True  # 那个延期的事: the matter, not the act
     if any(m.start() < act.start < m.end() for m in R.QUOTED.finditer(ctx.original, sent.start, sent.end)):
         return True  # 你自己说的“周三肯定还”: quoted words
     if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
         return True
     if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
         return True
+    if act.kind not in _NEGATIVE_KINDS and R.REFUSAL.search(R.A_NOT_A.sub(" ", text[act.start:act.end])):
+        return True  # 违约金这个 是没有办法减免的: the refusal sits inside the trigger's gap
     if act.kind == "other" and R.NEGATION.search(text, act.start, act.end):
         return True  # 材料我不会再给你们发了: no `other` promise is made in the negative
     if R.GENERAL.search(own) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
@@ -296,7 +348,9 @@ def _blocked(ctx: _Context, sent: Sentence, act: Act, clause: tuple[int, int]) -
         return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True
-    granted = R.GRANTED.search(text, sent.start, max(act.end, clause_own[1])) and act.kind != "payment"
+    upto = max(act.end, clause_own[1])
+    granted = R.GRANTED.search(text, sent.start, upto) and (
+        act.kind in _STANDING_KINDS or R.APPLIED.search(text, sent.start, upto))  # 证明已为您申请: under way
     done = next((m for m in R.DONE.finditer(text, clause_own[0], clause_own[1])
                  if not (act.start <= m.start() and m.end() == act.end)), None)  # 不用您还了: the act's own end
     said_past = any(d.past and clause_own[0] <= d.start < clause_own[1] for d in ctx.dates)
@@ -357,7 +411,15 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
     party = _party(ctx, act, clause, sent.start)
     if party is None:
         return None
+    if act.kind == "payment" and amount is None and R.FIRST_PERIOD.search(ctx.text, clause[0], clause[1]):
+        amount = _per_period(ctx, sent)  # 分十二期，每期两千，第一期八月五号前还款
     return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
+
+
+def _per_period(ctx: _Context, sent: Sentence) -> AmountMatch | None:
+    """The plan's sum per period in the sentence (每期两千, 月供1,500)."""
+    return next((a for a in ctx.amounts if sent.start <= a.start < sent.end
+                 and R.PER_PERIOD.search(ctx.text, max(sent.start, a.start - 5), a.start)), None)
 
 
 def _topic_only(text: str, condition: tuple[int, int], act: Act) -> bool:

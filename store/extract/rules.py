@@ -45,16 +45,16 @@ _NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力
 FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
 CREDIT = r"(?:征信|人行|央行|\bTU\b|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
-CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|打过来|打给|打电话|打来|发短信"
+CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|去电|打过来|打给|打电话|打来|发短信"
            r"|家访|打到|打去|打了)")
 DOCUMENT = (r"(?:协议|合同|还款计划书|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
-            r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|文书)")
+            r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|文书|复印件|副本|扫描件)")
 EN_DOCUMENT = (r"(confirmation|letter|statement|contract|agreement|receipt|document|copy|proof|schedule|plan"
                r"|certificate|form|paperwork)")
-ACCOUNT_ACT = (r"(解除|解冻|恢复|取消|更改|修改|更新|变更|关闭|关掉|关了|停掉|开通|调整|改成|换成|改|换|撤销|撤回|撤了|撤"
+ACCOUNT_ACT = (r"(解除|解冻|恢复|取消|更改|修改|更正|更新|变更|关闭|关掉|关了|停掉|开通|调整|改成|换成|改|换|撤销|撤回|撤了|撤"
                r"|解绑|换绑|绑定|备注|标记|升级|上报|提交)")
 ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
-           r"|备注|标记|案件|工单|预约|授权|app)")
+           r"|备注|标记|案件|工单|预约|授权|户名|尾号|[建工农招中交浦民兴光]行卡|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
 REFUND = _compile(r"(打|转|汇|存)(?=[^，,。\s]{0,4}?到(您|你)(?!们))|退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
@@ -73,23 +73,24 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"不(会|再|用担心)?(被)?(给(您|你))?(上|上报|报送|报|影响|计入|进|留下?|记入|显示|体现|出现在|录入)"
         r"(到|给|在|去)?(您的|你的)?(个人)?" + CREDIT +
         r"|" + CREDIT + _G + r"(不会|不受|不|没有)(有|受)?(任何)?(影响|上报|记录|显示|体现|逾期|问题|不良)"
-        r"|" + CREDIT + r"[^，,。；;！!？?\n]{0,16}?(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
-        r"|(提交|申请|发起|提出|启动)(征信)?异议|(报送|上报)(更正|修正|正常|结清)"
+        r"|" + CREDIT + r"[^，,。；;！!？?\n]{0,24}?(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
+        r"|(提交|申请|发起|提出|启动)(征信)?异议|异议[^，,。；;！!？?]{0,4}?受理|(改|调整|更新|恢复)(成|为|回)?正常|(报送|上报)(更正|修正|正常|结清)"
         r"|(修复|消除|撤销|撤回|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
-        r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|清除|更正|修复|改|不(会)?显示)"
+        r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|消掉|清除|去掉|抹掉|更正|修复|改|不(会)?显示)"
         r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
         r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|不(会|再)?(往上|向上)报|不(会)?(给(您|你))?报上去|(?<![是报告])不报(?![告名销])"
         r"|不(会|再)?(将|把)" + _G + r"(上报|报送|报|提交|上传)(到|给|至|去)?" + CREDIT +
         r"|(won't|will not|not|never)( be)? (report|reported|affect|hurt|damage|show|appear)\w*"
         r"( (it|this|that|anything|you|your account))?( to| on| in)?( the| your)? (credit|cib|bureau)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( \w+){0,4} (from|on|in) (your|the) credit"
+        r"|\bmark\w*( your account| it)? as (up to date|current|paid|settled)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( your| the| this)? (credit|negative record"
         r"|late record|record)", IC)),
     ("stop_collection", _compile(
         r"停催|停止(对您的|对你的)?" + _G + r"(催收|催款|催缴|外访|联系|打电话|致电|外呼|上门|发送|打扰|骚扰)"
         r"|暂停" + _G + r"(催收|催款|外访|发送|外呼|上门|联系|致电|电话)"
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
-        r"|(不|别|不会|不要)(会)?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
+        r"|(不|别|不会|不要)(会)?\s?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
         r"|不会(再)?有" + _G + r"(打|去|上门|联系|来|催)|不(会|再)?(往|给)(那|这)(边|里)?(打|去)"
         r"|(备注|标记)(了)?(不|不再|别)(联系|打)|不(会)?(再)?call\b|不(再)?(联系|打扰|骚扰)(了|您|你)"
         r"|(先|就|都|也|暂时)?不(会)?(再)?(给|跟|向)(您|你|我)(们)?(打电话|打|发短信|联系|致电)"
@@ -99,7 +100,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(取消|撤回|撤销)" + _G + r"(上门|外访|委外|外包|催收|家访)|(停止|撤回|撤销)(委外|外包|第三方)?催收"
         r"|冻结" + _G + r"(催收|外呼)|(stop|cease|halt|suspend|pause)\w*( the| all| any)? (collection|calling|calls|contact\w*"
         r"|messag\w*|texts?)"
-        r"|no (more|further) (collection )?(calls|contact|visits)|no one( \w+){0,4} will (call|contact|visit|bother|text)|(won't|will not|not|never) (call|contact|bother|visit"
+        r"|no (more|further) (collection )?(calls|contact|visits)|(put|place)\w* a hold on( all)?( collection)?|no one( \w+){0,4} will (call|contact|visit|bother|text)|(won't|will not|not|never) (call|contact|bother|visit"
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", _compile(
@@ -107,15 +108,15 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要)|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较)"
-        r"|不(再)?(收取?|计收?|算|要)(您的|你的)?" + FEE +
+        r"|不(会)?(再)?(收取?|计收?|算|要)(您的|你的|你|您)?" + FEE +
         r"|(降低|降|下调|减少|减)" + _G + r"(" + FEE + r"|利率)"
         r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
-        r"|\bno (late fees?|penalt\w*|late charges?)"
+        r"|\bno (late fees?|penalt\w*|late charges?)|\brevers(e|ed|ing)\b"
         r"|\bwaiv\w*|\bforgiv\w*|write (it |this |that )?off|written off|\bdiscount\w*"
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", _compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费|审批|申请|结果|的事)|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
         r"|停息挂账|每期|选(择)?" + _G + _N + r"{1,3}(个)?期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
         r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
@@ -129,22 +130,25 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|give you until|move\w* (the )?(due date|payment date)", IC)),
     ("callback", _compile(
         r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话|回(个|一个)(话|信|消息)"
-        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系|打(个|一个)?电话|打过来|打给|打回来|来电)|打给(您|你)(?!们)"
+        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系(?!征信|银行|后台|主管|上级|法务|领导)|打(个|一个)?电话|打过来|打给|打回来|来电)"
+        r"|打给(您|你)(?!们)|回过去|打回去|回拨|给(您|你)\s?update"
         r"|第一时间(通知|告诉|联系|回复|答复|打给)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
         r"|call (you |me )?back|get back to (you|me)|(?<!to )let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", _compile(
-        r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给"
-        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
-        r"|(?<![归偿])还(?![有是没要可能在不会得需行好得款])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
-        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
+        r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
+        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|拿出|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
+        r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款欠])(?!(?<=多还)的)|(?<![月期])付(?!出)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给上|给主))"
+        r"|\b(pay|repay|transfer|wire|refund|deposit|settle|clear)\w*\b|will be in your account|\breach(es)? your account|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
     ("other", _compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|快递|打印|出(一|个)(份|张)?)" + _G + DOCUMENT +
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
-        r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|快递|打印|出(?!问题|错|现|来了)|给(您|你|我们|你们))"
-        r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(?!们)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)?|重新(发送|发|寄|开具|出具|开)|补发"
+        r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|快递|打印|出(?!问题|错|现|来)|给(您|你|我们|你们))"
+        r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(?!们)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)?"
+        r"|给(您|你)(?!们)(发|寄|传|邮)(过去|出)?|(快递|邮寄|寄|发)(出|过去)(?![了过])"
+        r"|给(您|你)(?!们)(更正|修改|改过来|改好|更新)|重新(发送|发|寄|开具|出具|开)|补发"
         r"|" + ACCOUNT_ACT + _G + ACCOUNT +
         r"|" + ACCOUNT + _G + ACCOUNT_ACT +
         r"|(转给|转交|转到|提交(给|到)|上报给|反馈给|反映给|报给|升级到|升级给|交给)" + _G +
@@ -164,9 +168,9 @@ NEGATION = _compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
 # Lender-only acts: whoever says them, the lender is the one bound.
 LENDER_KINDS = frozenset({"waiver", "stop_collection", "credit_report", "settlement_proof", "extension"})
 
-QUESTION_END = _compile(r"[?？]\s*$|[吗么呢]\s*[。.~～]?\s*$|(?<=[钱费收要行能可])不\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
+QUESTION_END = _compile(r"[?？]\s*$|[吗么]\s*[。.~～]?\s*$|(?<=[钱费收要行能可])不\s*$|(行不行|好不好|可不可以|对不对|是不是|得唔得|系咪|冇错吖嘛)[啊呀呢吧哈]?\s*$")
 QUESTION = _compile(
-    r"能不能|可不可以|是不是|会不会|有没有|能否|可否|是否|是[^，,。；;！!？?\s]{1,12}还是|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
+    r"能不能|可不可以|是不是|会不会|有没有|要不要|用不用|需不需要|收不收|算不算|能否|可否|是否|是[^，,。；;！!？?\s]{1,12}还是|怎么|为什么|为啥|多少|多久|多长时间|什么时候|几号|何时|哪天"
     r"|几时|点解|\b(can|could|would|will|do|does|did|is|are) (you|we|i|they|it)\b.*\?", IC)
 # A tag question after an offer (您看可以吗) leaves the offer standing.
 TAG_QUESTION = _compile(
@@ -176,7 +180,7 @@ TAG_QUESTION = _compile(
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = _compile(
     r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
-    r"|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|结果(到现在|还是|你们|他们|根本|又|却|一直|也没|没)"
+    r"|(上礼拜|上周|上星期|上个月)[^，,。；;！!？?]{0,10}?说|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(你们|您|你|他|她)(上次|上回|之前|前天|昨天|上周|上个月|[0-9一二三四五六七八九十]+月份?)(又|也|都)?说|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|结果(到现在|还是|你们|他们|根本|又|却|一直|也没|没)"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # The other side's request, reported (您要求停止催收的部分…): not a promise of the one who reports it.
 REPORTED_REQUEST = _compile(r"(?<![给帮为替跟])(您|你)(们)?(自己)?[^，,。；;！!？?\s]{0,6}?(要求|申请|提出|反映|提到)(的)?\s*$")
@@ -190,7 +194,9 @@ FUTURE = _compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|�
 EXPERIENCE = _compile(r"(?<![不超经通难])过(?![来去期户程渡年节于度后数])|\b(did|had|was|were)\b", IC)
 # An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
 GRANTED = _compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
-                     r"|已(经)?(申请|提交|备注|安排|核实|办理|登记)")
+                     r"|已(经)?(申请|提交|备注|安排|核实|办理|登记|同意|批准|核准|通过|受理)")
+# A request filed for the borrower (已为您申请, 已提交): the promise is under way, not done.
+APPLIED = _compile(r"申请|提交|安排|登记|备注|办理")
 # The borrower is asked to pay: 请于…前还款, 您需要…, 您得…, 您先… (binds the borrower).
 DEMAND = _compile(r"请(您|你)?(在|于|务必|尽快|及时|按时)|(您|你)(需要|得|必须|要|先|务必|最好|就|这边)"
                     r"|you (need|have|must|should)|please (pay|repay|make|settle|transfer)", IC)
@@ -217,12 +223,12 @@ GENERAL = _compile(
 REFUSAL = _compile(
     r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|不(出|开|寄)(?![现来去心])|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
     r"|没(有)?(这个)?权限|无权|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
-    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|考虑一下|想想办法|尽量|试试|试着"
+    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|拿不出|还不上|还不起|还不了|凑不齐|凑不够|付不起|考虑一下|想想办法|尽量|试试|试着|说不(出来|好|准|定)|不好说|(您|你)自己(挑|选|定|决定|看着办)"
     r"|(?<![尽不])可能(?!性)|也许|或许|说不定|(还|也)?(得|要)看|假设|假如|\bmight\b|\bperhaps\b|\bhopefully\b"
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
     r"|unfortunately|\bdo(es)? not\b|\bdon't\b|\bnot allowed\b|\bnot sure\b|\bmaybe\b|\btry\b", IC)
 # Asking "can or cannot" (能不能) is a question, never a refusal.
-A_NOT_A = _compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得")
+A_NOT_A = _compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得|要不要|用不用|需不需要|收不收|算不算")
 # A request by the borrower is not a promise of the lender (我想申请减免).
 REQUEST = _compile(r"我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
@@ -240,14 +246,16 @@ CONDITION = _compile(
     r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后)"
     r"|\b(if|once|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
-    r"(?:[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)
+    r"(?:(?!\s(?:we|i|they|you'll)(?:'ll|\s|$))[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)  # …by Friday | we will waive
 
 SENTENCE_END = _compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|——|—")
 CLAUSE_SEP = _compile(r"[，、：:①②③④⑤⑥⑦⑧⑨⑩]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^\sA-Za-z0-9])"
                         r"|(?<=[0-9])\s+(?=[^\sA-Za-z0-9元块万千百%％])"
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
-TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|然后|还有|the rest|and )", IC)
+TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|别的|然后|还有|the rest|and )"
+                       r"|\s*(要是|如果|万一|假如)?[^，,。；;！!？?\s]{0,3}?(不出来|拿不出|还不上|还不了|凑不齐|凑不够|做不到|不还|没还)"
+                       r"[^，,。；;！!？?\s]{0,2}?(的话|那|就)", IC)
 # An extension verb whose 后 a date would take (延后七天, 往后推): the date is a duration, not a due.
 EXTEND_BEFORE = _compile(r"[延推挪顺往]$")
 # The borrower telling the lender what not to do (别再打我电话, 唔好再打嚟): a request, not their promise.
@@ -256,6 +264,18 @@ IMPERATIVE_STOP = _compile(r"^(你们|你)?(别|不要|不准|不许)")
 TOPIC_ONLY = _compile(r"\s*(您|你)?(的|这个|那个|这块|那块|这边|那边)?\s*(的话|呢)?\s*$")
 # Quoted words (“周三肯定还”): reported, never a promise of the one quoting.
 QUOTED = _compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|『[^』]*』")
+# The first period of a plan (第一期…前还款, 首期本周五扣): its sum is the plan's per-period sum.
+FIRST_PERIOD = _compile(r"首期|第一期|头期")
+PER_PERIOD = _compile(r"(每期|每个?月|月供|月付)\s?(还|付|交|扣)?\s?$")
+# When a plan starts (从下个月开始扣, starting next month): not when anything is due.
+STARTS_AFTER = _compile(r"\s*(开始|起)")
+STARTING_BEFORE = _compile(r"(starting|from|beginning)\s*$", IC)
+# A third person's act (我哥说他下个月帮我还): neither party's commitment.
+THIRD_PARTY = _compile(r"(他|她|他们|她们)(说|会|能|可以|帮|答应)|(哥|姐|妈|爸|朋友|老婆|老公|家里人|亲戚)(说|答应|会)")
+# The present moment is no deadline (我现在在开车 … 回你消息).
+NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|now|right now)\s*$", IC)
+# An act named as a topic (那个延期的事, 减免的问题): no act at all.
+TOPIC_NOUN = _compile(r"(的)?(事|事情|问题|情况|流程|政策|规定)")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
 LENDER_LABEL = _compile(r"\s*(客服|坐席|催收员?|工作人员|专员|银行|agent|collector|bank|lender|cs)\s*[:：]", IC)
 BORROWER_LABEL = _compile(r"\s*(客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)
@@ -266,8 +286,9 @@ SUBJECT_START = _compile(r"(?<![帮给为替把跟和对向让叫请告诉通知
 # (帮您: the speaker acts for you) or an object (把您, 跟您, 通知您: not the one acting); group 3:
 # 的 after it (您的情况: a possessive, not the one acting).
 PERSON = _compile(
-    r"(帮|给|为|替|把|跟|和|对|向|让|叫|请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问|按|照)?"
-    r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统|专员|工作人员|同事|主管|经理)(的)?"
+    r"(帮|给|为|替|把|跟|和|对|向|让|叫|(?<![申邀])请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问|按|照)?"
+    r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统|专员|工作人员|同事|主管|经理)"
+    r"(的|(?:申请|要|说|提|借|欠|办)的(?!话))?"
     r"|\b(for )?(we|i|you|they|us|me)\b", IC)
 BENEFICIARY = frozenset("帮给为替")
 FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", "me"}

@@ -64,6 +64,7 @@ def at_day(day: date, ref: datetime, hour: int = 0, minute: int = 0, second: int
 # --- vocabulary ------------------------------------------------------------------------------
 
 _N = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"
+_MONTH_N = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])(?![0-9零一二两三四五六七八九十百千万])"  # 三千月底: a sum, then 月底
 _WEEK = r"(?:星期|礼拜|周)"
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 EN_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -150,7 +151,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("month", rf"(?P<m>{_N})\s?月份?"
               rf"(?:(?:的)?第(?P<ord>{_N})个{_WEEK}(?P<owd>[一二三四五六日天]))?"),
     ("ordinal", rf"(?:的)?第(?P<ord>{_N})个{_WEEK}(?P<owd>[一二三四五六日天])"),
-    ("edge", rf"(?:(?P<erel>上个?|下个?|这个?|本|今个)|(?P<em>{_N})|(?P<ey>今|明|去))?"
+    ("edge", rf"(?:(?P<erel>上个?|下个?|这个?|本|今个)|(?<![0-9零一二两三四五六七八九十百千万])(?P<em>{_MONTH_N})|(?P<ey>今|明|去))?"
              r"(?:月?(?P<xun>上旬|中旬|下旬)|(?P<edge>月底|月末|月初|月中|年底|年末|年初|年中))|"
              r"(?<![a-z])(?P<en_edge>(?:the )?"
              r"(?:end|beginning|start|middle) of (?:the |this |(?P<en_next>next) )?(?P<en_unit>month|year))"),
