@@ -17,7 +17,7 @@ holds (machine status `not_found`, kept only for the user's edits) stay alone, a
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -185,6 +185,18 @@ def list_promises(
         rows = [r for r in rows if r["overdue"]]
     rows.sort(key=lambda r: (r["due"] is None, r["due"] or "", r["said_at"] or "", r["id"]))
     return rows
+
+
+def due_soon(rows: list[dict[str, Any]], now: datetime, within: timedelta) -> list[dict[str, Any]]:
+    """The open promises due between now and `within` from now, soonest first (`--due-within 3d`)."""
+    end = now + within
+
+    def due_at(row: dict[str, Any]) -> datetime:
+        moment = datetime.fromisoformat(row["due"])
+        return moment.replace(tzinfo=now.tzinfo) if moment.tzinfo is None else moment
+
+    soon = [r for r in rows if r["status"] == "open" and r.get("due") and now <= due_at(r) <= end]
+    return sorted(soon, key=due_at)
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
