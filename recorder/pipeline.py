@@ -41,19 +41,28 @@ def _evidence(db: sqlite_utils.Database, evidence_id: int) -> dict:
     return db["evidence"].get(evidence_id)
 
 
-class _ReaderProgress:
-    """A per-file progress bar (seconds of audio, pages) on stderr, made on first use."""
+# What each reader counts in ctx.progress(done, total), for the bar's unit and rate:
+# seconds of audio (the rate is then speed against real time), pages, bytes of an XML backup.
+PROGRESS_UNITS = {"audio": ("s", False), "pdf": ("page", False), "sms_xml": ("B", True), "call_log": ("B", True)}
 
-    def __init__(self, label: str, enabled: bool):
+
+class _ReaderProgress:
+    """A per-file progress bar on stderr in the reader's unit (seconds of audio, pages, bytes), made on first use."""
+
+    def __init__(self, label: str, kind: str, enabled: bool):
         self.label, self.enabled, self.bar = label, enabled, None
+        self.unit, self.scale = PROGRESS_UNITS.get(kind, ("step", False))
 
     def __call__(self, done: float, total: float) -> None:
         if not self.enabled:
             return
         if self.bar is None:
-            self.bar = tqdm(total=round(total, 1), desc=self.label, unit="s", leave=False, disable=None)
-        self.bar.n = round(min(done, total), 1)
-        self.bar.refresh()
+            self.bar = tqdm(total=round(total, 1), desc=self.label, unit=self.unit, unit_scale=self.scale,
+                            leave=False, disable=None)
+        self.bar.total = max(self.bar.total, round(total, 1))  # a stereo call counts each channel
+        step = round(min(done, self.bar.total), 1) - self.bar.n
+        if step > 0:
+            self.bar.update(step)  # update, not n =: tqdm's rate comes from the updates
 
     def close(self) -> None:
         if self.bar is not None:
@@ -64,7 +73,7 @@ def read_step(home: Home, db: sqlite_utils.Database, job: jobs.Job, show_progres
     """Read the evidence with its kind's reader and store segments, flags and meta."""
     ev = _evidence(db, job.evidence_id)
     recorded = datetime.fromisoformat(ev["recorded_at"])
-    progress = _ReaderProgress(ev["original_name"][:40], show_progress)
+    progress = _ReaderProgress(ev["original_name"][:40], ev["kind"], show_progress)
     ctx = ReadContext(recorded_at=recorded, tz=ev["tz"], original_name=ev["original_name"],
                       config=home.config, progress=progress)
     try:

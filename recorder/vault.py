@@ -15,10 +15,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from recorder.errors import RecorderError
+
 CHUNK = 1024 * 1024
 
 
-class FileChanging(Exception):
+class FileChanging(RecorderError):
     """The file changed while it was being copied: it is still being written; try again later."""
 
 

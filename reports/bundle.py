@@ -44,8 +44,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from recorder.errors import RecorderError
 from reports.data import ReportOptions, ReportSource, build_report, load_evidence
-from reports.render import render_html, render_pdf
+from reports.render import RenderError, render_html, render_pdf
 from store import custody
 from store.report_reads import custody_log, source_paths
 
@@ -55,7 +56,7 @@ RESERVED = re.compile(r'[<>:"/\\|?*]')
 STORED_KINDS = ("audio", "image", "pdf")
 
 
-class BundleError(Exception):
+class BundleError(RecorderError):
     """The bundle could not be made; the message says what to do."""
 
 
@@ -66,6 +67,7 @@ class BundleResult:
     files: int
     manifest_sha256: str
     chain_head: custody.ChainHead  # the head the bundle holds: its export row (what `--against` checks)
+    pdf_skipped: str | None = None  # why report.pdf is not in the bundle (no PDF renderer here); None when it is
 
 
 def safe_name(name: str, fallback: str) -> str:
@@ -248,12 +250,13 @@ def export_bundle(source: ReportSource, out: Path, *, case: str | None = None, l
             writer = _ZipWriter(zf, _folder_name(out), now)
             _add_originals(source, writer, evidence, paths)
             writer.add_bytes("report.html", render_html(data).encode("utf-8"))
-            writer.add_bytes("report.pdf", render_pdf(data))
+            pdf_skipped = _add_pdf(writer, data)
             writer.add_bytes("manifest.json", manifest_bytes)
             manifest_sha = writer.sums["manifest.json"]
             row = custody.append(source.db, "export", actor=source.generator,
                                  details={"bundle": out.name, "case": case, "originals": len(evidence),
                                           "redacted": redact, "manifest_sha256": manifest_sha,
+                                          "pdf": pdf_skipped is None,
                                           "chain_head": head.as_dict()})
             log, bundle_chain = _custody_lines(source, {ev["id"] for ev in evidence}, case, row["id"])
             writer.add_bytes("custody.jsonl", log)
@@ -264,7 +267,22 @@ def export_bundle(source: ReportSource, out: Path, *, case: str | None = None, l
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-    return BundleResult(out, len(evidence), len(writer.sums) + 1, manifest_sha, bundle_chain)
+    return BundleResult(out, len(evidence), len(writer.sums) + 1, manifest_sha, bundle_chain, pdf_skipped)
+
+
+def _add_pdf(writer: _ZipWriter, data: Any) -> str | None:
+    """Add report.pdf; when this machine has no PDF renderer, leave it out and say why.
+
+    The originals, report.html and the checks are the evidence; a machine without WeasyPrint's
+    system libraries (Windows, macOS without Pango) still gets a complete, verifiable bundle.
+    """
+    try:
+        writer.add_bytes("report.pdf", render_pdf(data))
+    except RenderError as e:
+        if e.code != "pdf_unavailable":
+            raise
+        return str(e)
+    return None
 
 
 def _add_originals(source: ReportSource, writer: _ZipWriter, evidence: list[dict[str, Any]],

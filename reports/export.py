@@ -11,12 +11,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from recorder.errors import RecorderError
 from reports.data import ReportOptions, ReportSource, build_report, load_evidence
 from reports.render import render, write_atomic
 from store import custody
 
 
-class ReportError(Exception):
+class ReportError(RecorderError):
     """There is nothing to report; the message says how to check the case name."""
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import jinja2
 
+from recorder.errors import RecorderError
 from reports.csv_safe import safe_row
 from reports.i18n import MESSAGES, translator
 from reports.model import Flag, Report
@@ -36,7 +37,7 @@ from reports.model import Flag, Report
 FORMATS = ("html", "pdf", "json", "csv")
 
 
-class RenderError(Exception):
+class RenderError(RecorderError):
     """The report could not be rendered; the message says what to install or change."""
 
 
@@ -66,8 +67,9 @@ def render_pdf(report: Report) -> bytes:
     """The same report as PDF bytes, CJK glyphs embedded."""
     try:
         import weasyprint
-    except ImportError as e:  # pragma: no cover - weasyprint is a dependency
-        raise RenderError("PDF output needs WeasyPrint: pip install weasyprint (and Debian fonts-noto-cjk).") from e
+    except (ImportError, OSError) as e:  # OSError: WeasyPrint is there but Pango is not (Windows, macOS)
+        raise RenderError(f"PDF output needs WeasyPrint and its Pango libraries ({e}); see docs/install.md.",
+                          code="pdf_unavailable", reason=str(e)) from e
     html = weasyprint.HTML(string=render_html(report, pdf=True), url_fetcher=_refuse_fetch, base_url=None)
     return html.write_pdf()
 

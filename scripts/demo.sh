@@ -9,12 +9,12 @@ recorder=.venv/bin/recorder
 
 $recorder init >/dev/null
 cp -r samples/网商贷 "$RECORDER_HOME/inbox/"
-$recorder watch --once
+# The copies are complete: a short settle time; progress (files, seconds of audio) shows on stderr.
+$recorder watch --once --settle 1
 $recorder status
 echo
 $recorder promises --all
+echo
+echo "reports (each path is printed by the command that wrote it):"
 $recorder report --case 网商贷 --format html -o "$RECORDER_HOME/exports/report.html"
 $recorder report --case 网商贷 --format pdf -o "$RECORDER_HOME/exports/report.pdf"
-echo
-echo "report written: $RECORDER_HOME/exports/report.html"
-echo "report written: $RECORDER_HOME/exports/report.pdf"

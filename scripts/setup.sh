@@ -19,7 +19,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+echo "setting up .venv (the first time takes a few minutes)…" >&2
 [ -x .venv/bin/python ] || python3 -m venv .venv
+# The distribution was called "recorder" before it became debt-recorder: drop the old name so that one
+# package owns the `recorder` command.
+.venv/bin/python -m pip uninstall -q -y recorder >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' >&2 || true
 spec="."; [ -n "$extras" ] && spec=".[$extras]"
 .venv/bin/python -m pip install -q -e "$spec" 2>&1 | grep -v '^WARNING: Location' >&2 || true

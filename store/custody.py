@@ -23,13 +23,15 @@ from typing import Any
 
 import sqlite_utils
 
+from recorder.errors import RecorderError
+
 ATTACHMENT_MARK = "#attachment/"
 
 GENESIS = "0" * 64
 HEAD_PATTERN = re.compile(r"^\s*(\d+)\s*[:：]\s*([0-9a-fA-F]{64})\s*$")
 
 
-class CustodyError(ValueError):
+class CustodyError(RecorderError, ValueError):
     """A chain head given by the user cannot be read; the message shows the expected form."""
 
 

@@ -104,3 +104,13 @@ def transcript(db: sqlite_utils.Database, evidence_id: int) -> Transcript | None
     return Transcript(evidence_id=ev["id"], file=ev["original_name"], sha256=ev["sha256"],
                       recorded_at=ev["recorded_at"], language=ev["meta"].get("language"),
                       reader=reader[0] if reader else None, lines=lines)
+
+
+def case_names(db: sqlite_utils.Database) -> list[str]:
+    """Every case that holds evidence, by name: what a `--case` may name."""
+    return [r[0] for r in db.conn.execute(
+        "SELECT DISTINCT case_name FROM evidence WHERE case_name IS NOT NULL ORDER BY case_name")]
+
+
+def evidence_exists(db: sqlite_utils.Database, evidence_id: int) -> bool:
+    return db.conn.execute("SELECT 1 FROM evidence WHERE id = ?", [evidence_id]).fetchone() is not None

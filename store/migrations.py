@@ -1,8 +1,12 @@
 """Named, ordered schema migrations (the sqlite-utils / llm pattern).
 
-Each migration is a function `mNNN_name(db)`; they run in name order, once,
-and their names are recorded in `_migrations`. Never edit a migration that has
-shipped: add a new one. Number ranges keep parallel work apart:
+Each migration is a function `mNNN_name(db)`; they run in the order they are written in
+this file, once, and their names are recorded in `_migrations`. File order, not name order:
+the ranges below are not in time order (m040 shipped before m020), and a migration may rely on
+the ones written above it. A name given twice is refused when this module loads. Never edit a
+migration that has shipped: add a new one at the end (tests/test_migrations.py checks that a
+database made by an old release, brought up to date, has the schema of a fresh one). Number
+ranges keep parallel work apart:
 m001-m009 foundation, m010-m019 extraction and search, m020-m029 transcription,
 m030-m039 importers, m040-m049 reports.
 """
@@ -18,7 +22,9 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
 
 
 def migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
-    """Register a migration; its function name is its identity."""
+    """Register a migration after the ones above it; its function name is its identity (never reused)."""
+    if any(known.__name__ == fn.__name__ for known in MIGRATIONS):
+        raise ValueError(f"Two migrations are named {fn.__name__}; give the new one a new name.")
     MIGRATIONS.append(fn)
     return fn
 
@@ -32,12 +38,12 @@ def pending(db: sqlite_utils.Database) -> list[str]:
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply every migration not yet applied, in name order; return the names applied."""
+    """Apply every migration not yet applied, in file order; return the names applied."""
     if "_migrations" not in db.table_names():
         db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
     done = {row["name"] for row in db["_migrations"].rows}
     applied = []
-    for fn in sorted(MIGRATIONS, key=lambda f: f.__name__):
+    for fn in MIGRATIONS:
         if fn.__name__ in done:
             continue
         with db.conn:

@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
+from recorder.errors import RecorderError
 from store import custody
 from store.followup import check_promises
 from store.ledger_groups import group_word, promise_groups
@@ -41,7 +42,7 @@ FOLLOWED = {"status", "due", "source"}  # edits that change what follow-up flags
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
-class PromiseError(ValueError):
+class PromiseError(RecorderError, ValueError):
     """A user edit that cannot be applied, phrased as what to do."""
 
 
@@ -78,11 +79,15 @@ def _flag_list(members: list[dict[str, Any]], flags: dict[int, list[dict[str, An
 
 
 def _due_passed(due: str | None, now: datetime) -> bool:
+    """True once `due` is over. A naive midnight is a bare date typed before edits carried a zone
+    (`--due 2024-08-21`): the end of that day, as in follow-up (`store.followup._user_due`)."""
     if not due:
         return False
     moment = datetime.fromisoformat(due)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=now.tzinfo)
+        if moment.time() == datetime.min.time():
+            moment += timedelta(days=1, seconds=-1)
     return moment < now
 
 

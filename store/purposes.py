@@ -11,10 +11,11 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from recorder.errors import RecorderError
 from store import custody
 
 
-class PurposeError(Exception):
+class PurposeError(RecorderError):
     """The purpose could not be set; the message says why."""
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import sqlite_utils
 
+from recorder.errors import RecorderError
 from store.extract.money import fold
 from store.segments import search_text
 
@@ -158,7 +159,7 @@ def _has_repairs(conn: sqlite3.Connection) -> bool:
     return any(row[1] == "repairs" for row in conn.execute("PRAGMA table_info(segments)"))
 
 
-class QueryError(ValueError):
+class QueryError(RecorderError, ValueError):
     """A query with nothing searchable in it."""
 
 

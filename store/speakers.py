@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from recorder.errors import RecorderError
 from store import custody
 from store.intake import set_meta
 from store.jobs import enqueue
@@ -24,7 +25,7 @@ from store.jobs import enqueue
 UNCERTAIN = "party_uncertain"
 
 
-class SpeakersError(ValueError):
+class SpeakersError(RecorderError, ValueError):
     """The evidence cannot have its speakers swapped; the message says why."""
 
 

@@ -209,7 +209,7 @@ def test_unknown_case_is_one_clear_error(bundle, tmp_path: Path):
     case, _, _ = bundle
     result = CliRunner().invoke(cli, ["--home", str(case.home.root), "export", "--bundle",
                                       str(tmp_path / "x.zip"), "--case", "没有这个案件"])
-    assert result.exit_code == 1 and "no evidence in case '没有这个案件'" in result.output
+    assert result.exit_code == 2 and "没有名为“没有这个案件”的案件" in result.output  # a usage mistake: the cases are listed
     assert not (tmp_path / "x.zip").exists()
 
 

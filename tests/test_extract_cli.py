@@ -75,7 +75,9 @@ def test_promises_json_keys_and_filters(run) -> None:
     assert len(rows) == 6 and all(PROMISE_KEYS <= set(r) for r in rows)
     mine = json.loads(run("promises", "--all", "--party", "me", "--json").output)
     assert [(r["kind"], r["amount"]) for r in mine] == [("payment", 2000.0)]
-    assert json.loads(run("promises", "--case", "借呗", "--json").output) == []
+    assert json.loads(run("promises", "--case", "网商贷", "--json").output) != []
+    unknown = run("promises", "--case", "借呗", "--json", ok=False)  # a case with no evidence is a typo
+    assert unknown.exit_code == 2 and "借呗" in unknown.output and "网商贷" in unknown.output
     overdue = json.loads(run("promises", "--overdue", "--json").output)  # today is long after 2024-08-20
     assert {r["kind"] for r in overdue} == {"payment", "stop_collection"}
 
@@ -103,7 +105,7 @@ def test_promise_edit_and_reject(run) -> None:
     assert (row["status"], row["amount"], row["notes"][0]["text"]) == ("kept", 2500.0, "转账截图已保存")
     assert pid not in {str(r["id"]) for r in json.loads(run("promises", "--json").output)}
     result = run("promise", pid, ok=False)
-    assert result.exit_code == 1 and "Say what to record" in result.output
+    assert result.exit_code == 2 and "请说明要记录什么" in result.output  # a usage error, worded in Chinese
     result = run("promise", "999", "--reject", ok=False)
     assert result.exit_code == 1 and "no promise 999" in result.output
 

@@ -94,7 +94,9 @@ def test_two_processes_ingesting_the_same_bytes_at_once_both_succeed(tmp_path):
             (folder / f"chat_{i:04d}.txt").write_text(PROMISE.format(i % 60) + f"第{i}条\n", encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     for round_ in range(2):  # a race may be missed once; twice in a row on main it never was
-        home = Home.locate(tmp_path / f"home{round_}")  # not initialised: the migrations race too
+        home = Home.locate(tmp_path / f"home{round_}")
+        home.root.mkdir()  # a home needs its database; this one has no tables yet, so the migrations race too
+        sqlite3.connect(home.db_path).execute("PRAGMA journal_mode = WAL").close()
         procs = [
             subprocess.Popen([sys.executable, "-m", "recorder", "--home", str(home.root), "ingest", "--no-process",
                               str(a), str(b)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -244,7 +244,7 @@ def test_cli_lists_sources_and_rejects_one(run) -> None:
 def test_cli_source_errors_say_what_to_do(run) -> None:
     [pay] = [r for r in json.loads(run("promises", "--all", "--json").output) if r["kind"] == "payment"]
     result = run("promise", str(pay["id"]), "--kept", "--source", "2", ok=False)
-    assert result.exit_code == 1 and "--source goes with --reject" in result.output
+    assert result.exit_code == 2 and "--source 要和 --reject 一起用" in result.output
     result = run("promise", str(pay["id"]), "--reject", "--source", "999", ok=False)
     assert result.exit_code == 1 and "not a source of promise" in result.output
     result = run("promise", "999", "--reject", "--source", "1", ok=False)

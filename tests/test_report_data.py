@@ -227,7 +227,7 @@ def test_files_that_could_not_be_read_are_still_listed_and_bundled(tmp_path: Pat
 def test_unknown_case_is_one_clear_error(case, tmp_path: Path):
     result = CliRunner().invoke(cli, ["--home", str(case.home.root), "report", "--case", "借呗",
                                       "--format", "html", "-o", str(tmp_path / "x.html")])
-    assert result.exit_code == 1 and "no evidence in case '借呗'" in result.output
+    assert result.exit_code == 2 and "没有名为“借呗”的案件" in result.output
     assert not (tmp_path / "x.html").exists()
 
 

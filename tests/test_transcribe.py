@@ -241,4 +241,4 @@ def test_cli_transcribe_bad_file_is_one_clear_error(tmp_path):
     bad.write_bytes(b"#!AMR\n" + b"\x00" * 10)
     result = CliRunner().invoke(cli, ["--home", str(tmp_path / "home"), "transcribe", str(bad), "--json"])
     assert result.exit_code == 1
-    assert "Error:" in result.output and "录音.amr" in result.output and "Traceback" not in result.output
+    assert "错误：" in result.output and "录音.amr" in result.output and "Traceback" not in result.output

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import shared_dir
 
-pytest.importorskip("whisper", reason="the openai extra is not installed (pip install 'recorder[openai]')")
+pytest.importorskip("whisper", reason="the openai extra is not installed (pip install 'debt-recorder[openai]')")
 pytest.importorskip("torch")
 
 from store.extract.normalize import to_simplified  # noqa: E402

@@ -1,7 +1,9 @@
 """Errors a reader raises when a file cannot be read, phrased for the user."""
 
+from recorder.errors import RecorderError
 
-class ReadError(Exception):
+
+class ReadError(RecorderError):
     """The evidence could not be read; the message is one sentence saying why and what to do.
 
     The original stays in the vault and the job can be retried with `recorder retry`.

@@ -21,6 +21,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from recorder.errors import RecorderError
+
 FORMATS = ("txt", "srt", "vtt", "json")
 _LABELS = {
     "zh": {"me": "我", "them": "对方", None: "未知"},
@@ -28,7 +30,7 @@ _LABELS = {
 }
 
 
-class FormatError(ValueError):
+class FormatError(RecorderError, ValueError):
     """A transcript cannot be written in the asked format; the message says which one can."""
 
 

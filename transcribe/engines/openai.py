@@ -1,6 +1,6 @@
 """The optional openai-whisper engine (PyTorch, fp32 on CPU), the reference implementation.
 
-Install with `pip install 'recorder[openai]'` (openai-whisper and the CPU build of
+Install with `pip install 'debt-recorder[openai]'` (openai-whisper and the CPU build of
 torch). It loads an openai-whisper checkpoint: a `.pt` file, or a model name that
 openai-whisper downloads when online. The embedded CTranslate2 model can be turned
 into such a checkpoint with `shared/tools/ct2_to_openai.py` (same weights, so the

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import click
 
-from recorder.home import Home
+from recorder.cli.common import UserError, emit_json, example, get_home
+from recorder.cli.messages import say
 
 METHODS = {"voice": "two voices on one channel", "channel": "one party per stereo channel", None: "none"}
 
 
-def party_label(segment: dict) -> str:
-    """The party as `recorder show` prints it: `me?` / `them?` when the label is uncertain."""
-    party = segment.get("party") or "?"
-    return f"{party}?" if segment.get("party") and "party_uncertain" in (segment.get("flags") or []) else party
-
-
+@example("recorder speakers 5 --swap")
 @click.command()
 @click.argument("evidence_id", type=int)
 @click.option("--swap", is_flag=True, help="Swap me and them on every segment, then find the promises again.")
@@ -28,17 +24,13 @@ def party_label(segment: dict) -> str:
 @click.pass_context
 def speakers(ctx: click.Context, evidence_id: int, swap: bool, no_process: bool, as_json: bool) -> None:
     """Who speaks in recording EVIDENCE_ID; --swap if me and them are the wrong way round."""
-    from recorder.cli import emit_json, get_home
     from recorder.intake import ACTOR
     from store import speakers as store_speakers
 
-    home: Home = get_home(ctx)
+    home = get_home(ctx)
     db = home.db()
     if swap:
-        try:
-            changed = store_speakers.swap(db, evidence_id, actor=ACTOR)
-        except store_speakers.SpeakersError as e:
-            raise click.ClickException(str(e)) from e
+        changed = store_speakers.swap(db, evidence_id, actor=ACTOR)  # a SpeakersError is worded by the group
         click.echo(f"swapped me and them on {changed} segment(s) of #{evidence_id}", err=True)
         if not no_process:
             from recorder.pipeline import run_pending
@@ -47,7 +39,7 @@ def speakers(ctx: click.Context, evidence_id: int, swap: bool, no_process: bool,
             click.echo(f"processed {summary.done} job(s), {summary.failed} failed", err=True)
     found = store_speakers.speakers(db, evidence_id)
     if found is None:
-        raise click.ClickException(f"There is no evidence {evidence_id}; `recorder list` shows the ids.")
+        raise UserError(say("no_evidence", id=evidence_id))
     if as_json:
         emit_json(found.as_dict())
         return
@@ -59,3 +51,6 @@ def speakers(ctx: click.Context, evidence_id: int, swap: bool, no_process: bool,
                    f"`recorder speakers {evidence_id} --swap`")
     elif found.swapped:
         click.echo("swapped by you (recorded in the custody log)")
+
+
+COMMANDS = [speakers]

@@ -13,9 +13,8 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from recorder.home import Home
+from recorder.cli.common import emit_json, example, home_of
 from transcribe.engines import ENGINES
-from transcribe.errors import ReadError
 
 
 def _stamp(seconds: float | None) -> str:
@@ -23,6 +22,7 @@ def _stamp(seconds: float | None) -> str:
     return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
 
 
+@example("recorder transcribe 通话录音.m4a --json")
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), default=None,
@@ -34,23 +34,20 @@ def _stamp(seconds: float | None) -> str:
 def transcribe(ctx: click.Context, file: Path, engine: str | None, model: str | None,
                language: str | None, as_json: bool) -> None:
     """Transcribe one audio FILE and print its segments (nothing is stored)."""
-    from recorder.cli import emit_json
     from transcribe.reader import result_json, transcribe_file
 
-    home: Home = ctx.find_object(Home)
+    home = home_of(ctx)  # its config.toml if there is one; nothing is stored
     config = home.config if home else {}
     with tqdm(total=1.0, unit="s", desc="transcribing", file=sys.stderr, leave=False,
-              bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]") as bar:
+              bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio"
+                         " [{elapsed}<{remaining}, {rate_fmt}]") as bar:  # rate: seconds of audio a second
         def progress(done: float, total: float) -> None:
             bar.total = total
-            bar.n = done
-            bar.refresh()
+            if done > bar.n:
+                bar.update(done - bar.n)  # update, not n =: tqdm's rate comes from the updates
 
-        try:
-            result = transcribe_file(file, config, home.tz if home else "Asia/Shanghai", progress,
-                                     engine=engine, model=model, language=language)
-        except ReadError as e:
-            raise click.ClickException(str(e)) from e
+        result = transcribe_file(file, config, home.tz if home else "Asia/Shanghai", progress,
+                                 engine=engine, model=model, language=language)  # a ReadError is worded by the group
     data = result_json(result)
     if as_json:
         emit_json(data)
@@ -62,3 +59,6 @@ def transcribe(ctx: click.Context, file: Path, engine: str | None, model: str | 
     for flag in data["flags"]:
         click.echo(f"! {flag['kind']} {_stamp(flag['start'])}-{_stamp(flag['end'])}: {flag['detail']}", err=True)
     click.echo(f"{data['duration']:.1f} s, language {data['language']}, {result.reader}", err=True)
+
+
+COMMANDS = [transcribe]

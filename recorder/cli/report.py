@@ -1,6 +1,6 @@
 """`recorder report`, `recorder export --bundle` and `recorder purpose`: parse, call one function, print.
 
-The report's library (`reports/`) never imports `recorder`; this module hands
+The report's library (`reports/`) imports nothing of `recorder` but `recorder.errors`; this module hands
 it the database, the home, the program's name and the `verify` function.
 """
 
@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from recorder import __version__
+from recorder.cli.common import check_case, example, get_home
+from recorder.cli.messages import say
 from recorder.home import Home
 
 GENERATOR = f"recorder {__version__}"
@@ -25,12 +27,6 @@ def _source(home: Home):
                         verify=lambda: verify_home(home))
 
 
-def _home(ctx: click.Context) -> Home:
-    home: Home = ctx.find_object(Home)
-    home.ensure()
-    return home
-
-
 def _day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
@@ -41,6 +37,7 @@ def _day(value: str | None, option: str) -> date | None:
                                  param_hint=option) from None
 
 
+@example("recorder report --case 网商贷 --format html -o 网商贷.html")
 @click.command()
 @click.option("--case", help="Only this case (the inbox subfolder name). Default: every case.")
 @click.option("--from", "date_from", metavar="DATE", help="First day to include (YYYY-MM-DD).")
@@ -56,25 +53,22 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
            redact: bool, fmt: str, output: Path) -> None:
     """Write the timeline report: promise ledger, every contact, 证据目录, transcripts, custody."""
     from reports.data import ReportOptions
-    from reports.export import ReportError, write_report
-    from reports.render import RenderError
+    from reports.export import write_report
 
     options = ReportOptions(case=case, date_from=_day(date_from, "--from"), date_to=_day(date_to, "--to"),
                             lang=lang, redact=redact)
     if options.date_from and options.date_to and options.date_from > options.date_to:
         raise click.BadParameter("--from is after --to; swap them.", param_hint="--from")
+    source = _source(get_home(ctx))
+    check_case(source.db, case)
     if fmt == "pdf":
         click.echo("rendering the PDF (about 8 s per 1,000 contacts)…", err=True)
-    try:
-        result = write_report(_source(_home(ctx)), options, fmt, output)
-    except ReportError as e:
-        raise click.ClickException(str(e)) from e
-    except (RenderError, OSError) as e:
-        raise click.ClickException(f"Could not write the report: {e}") from e
+    result = write_report(source, options, fmt, output)  # errors are worded by the group
     click.echo(f"{result.events} contact(s), {result.promises} promise(s), {result.evidence} file(s)", err=True)
     click.echo(str(result.path))
 
 
+@example("recorder export --bundle 网商贷.zip --case 网商贷")
 @click.command()
 @click.option("--bundle", "bundle", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The .zip to write: report, originals, manifest, checksums, custody log, verify scripts.")
@@ -84,18 +78,20 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
 @click.pass_context
 def export(ctx: click.Context, bundle: Path, case: str | None, lang: str, redact: bool) -> None:
     """Write the evidence bundle that anyone can check offline (sh verify.sh / python3 verify.py)."""
-    from reports.bundle import BundleError, export_bundle
+    from reports.bundle import export_bundle
 
+    source = _source(get_home(ctx))
+    check_case(source.db, case)
     click.echo("writing the bundle: originals, report.html, report.pdf (the PDF takes longest)…", err=True)
-    try:
-        result = export_bundle(_source(_home(ctx)), bundle, case=case, lang=lang, redact=redact)
-    except (BundleError, OSError) as e:
-        raise click.ClickException(str(e)) from e
+    result = export_bundle(source, bundle, case=case, lang=lang, redact=redact)
+    if result.pdf_skipped:
+        click.echo(say("warning", message=say("pdf_skipped", reason=result.pdf_skipped)), err=True)
     click.echo(f"{result.originals} original(s), {result.files} file(s) in the bundle;"
                f" custody head {result.chain_head}", err=True)
     click.echo(str(result.path))
 
 
+@example("recorder purpose 4 '证明对方承诺减免违约金'")
 @click.command()
 @click.argument("evidence_id", type=int)
 @click.argument("text", required=False)
@@ -103,12 +99,12 @@ def export(ctx: click.Context, bundle: Path, case: str | None, lang: str, redact
 @click.pass_context
 def purpose(ctx: click.Context, evidence_id: int, text: str | None, clear: bool) -> None:
     """Set what one file proves (证明目的) in the report's evidence list."""
-    from reports.purposes import PurposeError, set_purpose
+    from reports.purposes import set_purpose
 
     if not clear and not (text or "").strip():
-        raise click.ClickException("Give the purpose text, or --clear to use the one written from the promises.")
-    try:
-        set_purpose(_home(ctx).db(), evidence_id, None if clear else text)
-    except PurposeError as e:
-        raise click.ClickException(str(e)) from e
+        raise click.UsageError("Give the purpose text, or --clear to use the one written from the promises.")
+    set_purpose(get_home(ctx).db(), evidence_id, None if clear else text)
     click.echo("cleared" if clear else "set", err=True)
+
+
+COMMANDS = [report, export, purpose]

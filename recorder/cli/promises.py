@@ -1,7 +1,7 @@
-"""Commands for promises and search: `extract`, `promises`, `promise`, `search`.
+"""Commands for promises: `promises` (the ledger), `promise` (your word on one), `extract`.
 
 Thin as the rest of the CLI: parse, call one library function (`store.extract`,
-`store.promises`, `store.search`), print a table for people or JSON for tools.
+`store.promises`), print a table for people or JSON for tools.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from recorder.cli import emit_json, get_home
-from recorder.home import DEFAULT_TZ, Home
+from recorder.cli.common import (Amount, DueDate, PromiseId, check_case, emit_json, example, get_home, home_of,
+                                 one_of)
+from recorder.cli.messages import say
+from recorder.home import DEFAULT_TZ
 from reports.fmt import amount_text, position_text
 from reports.i18n import contradiction_text, label, translator
 
@@ -47,6 +49,7 @@ def _jsonl(tz: str) -> None:
         click.echo(json.dumps(result, ensure_ascii=False))
 
 
+@example("recorder extract '我20号之前还两千' --speaker me")
 @click.command()
 @click.argument("text", required=False)
 @click.option("--ref", help="When the words were said (ISO 8601). Default: now.")
@@ -60,7 +63,7 @@ def extract(ctx: click.Context, text: str | None, ref: str | None, speaker: str 
     """Find the dates, amounts and promises in TEXT."""
     from store.extract import extract_text
 
-    home = ctx.find_object(Home)
+    home = home_of(ctx)
     tz = home.tz if home else DEFAULT_TZ
     if jsonl:
         _jsonl(tz)
@@ -89,22 +92,27 @@ def _promise_line(p: dict) -> str:
     return f"promise {p['party']:>4} — {p['kind']}{amount}{due}{cond}: {p['text']}"
 
 
+@example("recorder promises --overdue")
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--open", "which", flag_value="open", default=True, help="Open promises (default).")
-@click.option("--overdue", "which", flag_value="overdue", help="Open promises past their due date.")
-@click.option("--all", "which", flag_value="all", help="Every promise, whatever its status.")
+@click.option("--open", "only_open", is_flag=True, help="Open promises (the default).")
+@click.option("--overdue", is_flag=True, help="Open promises past their due date.")
+@click.option("--all", "every", is_flag=True, help="Every promise, whatever its status.")
 @click.option("--case", help="Only this case (the inbox subfolder).")
 @click.option("--party", type=click.Choice(["me", "them"]), help="Only promises binding this party.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Words for parties, kinds and states (the report's).")
 @click.pass_context
-def promises(ctx: click.Context, as_json: bool, which: str, case: str | None, party: str | None, lang: str) -> None:
+def promises(ctx: click.Context, as_json: bool, only_open: bool, overdue: bool, every: bool, case: str | None,
+             party: str | None, lang: str) -> None:
     """List promises (P<id>, evidence #<id>): open ones by due date, the lender's overdue ones in red."""
     from store.evidence import list_evidence
     from store.promises import list_promises, public
 
+    chosen = one_of(**{"--open": only_open, "--overdue": overdue, "--all": every})
+    which = {"--overdue": "overdue", "--all": "all"}.get(chosen or "", "open")
     db = get_home(ctx).db()
+    check_case(db, case)
     rows = list_promises(db, case=case, party=party, which=which)
     if as_json:
         emit_json([public(r) for r in rows])
@@ -162,58 +170,44 @@ def _where(row: dict, lang: str, kinds: dict[int, str]) -> str:
     return translator(lang)("cli_where", evidence=row["evidence_id"], position=position).strip()
 
 
-class _PromiseId(click.ParamType):
-    """A promise as the ledger and the report name it (`P12`) or as a bare id (`12`)."""
-
-    name = "P<id>"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        text = str(value).strip()
-        try:
-            return int(text[1:] if text[:1] in ("P", "p") else text)
-        except ValueError:
-            self.fail(f"{value!r} is not a promise id such as P12 or 12.", param, ctx)
-
-
+@example("recorder promise P12 --kept   (or --due 8月30日, --amount 两千)")
 @click.command()
-@click.argument("promise_id", type=_PromiseId())
-@click.option("--kept", "status", flag_value="kept", help="The promise was kept.")
-@click.option("--broken", "status", flag_value="broken", help="The promise was broken.")
-@click.option("--reject", "status", flag_value="rejected", help="Not a promise after all.")
-@click.option("--open", "status", flag_value="open", help="Open again.")
+@click.argument("promise_id", type=PromiseId())
+@click.option("--kept", is_flag=True, help="The promise was kept.")
+@click.option("--broken", is_flag=True, help="The promise was broken.")
+@click.option("--reject", is_flag=True, help="Not a promise after all.")
+@click.option("--open", "reopen", is_flag=True, help="Open again.")
 @click.option("--source", "source_id", type=int,
               help="With --reject: reject only this source (a mention id from `sources`), not the promise.")
 @click.option("--note", help="Add a note.")
-@click.option("--due", help="Correct the due date (2024-08-20 or 2024-08-20T18:00).")
-@click.option("--amount", help="Correct the amount.")
+@click.option("--due", type=DueDate(),
+              help="Correct the due date: 2024-08-30, 8月30日, 明天 (the end of that day), or 2024-08-30T18:00.")
+@click.option("--amount", type=Amount(), help="Correct the amount: 2000, 1250.5, 两千.")
 @click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
 @click.pass_context
-def promise(ctx: click.Context, promise_id: int, status: str | None, source_id: int | None, note: str | None,
-            due: str | None, amount: str | None, as_json: bool) -> None:
-    """Record your word on promise PROMISE_ID (kept, broken, a note…) beside the machine's.
+def promise(ctx: click.Context, promise_id: int, kept: bool, broken: bool, reject: bool, reopen: bool,
+            source_id: int | None, note: str | None, due: str | None, amount: float | None, as_json: bool) -> None:
+    """Record your word on promise PROMISE_ID (P12 or 12: kept, broken, a note…) beside the machine's.
 
     PROMISE_ID may be the promise's id or any of its sources' ids: the word covers the whole
     promise, except --reject --source, which removes one misread source.
     """
-    from store.promises import PromiseError, edit_promise, public, reject_source
+    from store.promises import edit_promise, public, reject_source
 
+    flag = one_of(**{"--kept": kept, "--broken": broken, "--reject": reject, "--open": reopen})
+    status = {"--kept": "kept", "--broken": "broken", "--reject": "rejected", "--open": "open"}.get(flag or "")
     if source_id is not None and status != "rejected":
-        raise click.ClickException(
-            f"--source goes with --reject: recorder promise {promise_id} --reject --source {source_id}.")
+        raise click.UsageError(say("source_needs_reject", promise=promise_id, source=source_id))
     whole = None if source_id is not None else status  # --reject --source rejects the source only
     changes = {k: v for k, v in (("status", whole), ("note", note), ("due", due), ("amount", amount))
                if v is not None}
     if not changes and source_id is None:
-        raise click.ClickException(
-            "Say what to record: --kept, --broken, --reject, --note TEXT, --due DATE or --amount N.")
+        raise click.UsageError(say("say_what"))
     db = get_home(ctx).db()
-    try:
-        if source_id is not None:
-            row = reject_source(db, source_id, promise_id)
-        if changes:
-            row = edit_promise(db, promise_id, changes)
-    except PromiseError as e:
-        raise click.ClickException(str(e)) from e
+    if source_id is not None:
+        row = reject_source(db, source_id, promise_id)
+    if changes:
+        row = edit_promise(db, promise_id, changes)
     if as_json:
         emit_json(public(row))
         return
@@ -222,43 +216,4 @@ def promise(ctx: click.Context, promise_id: int, status: str | None, source_id: 
     click.echo("(the machine's reading is kept; both are in the custody log)")
 
 
-@click.command()
-@click.argument("query")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--case", help="Only this case.")
-@click.option("--kind", help="Evidence kind (audio, image, text, sms_xml, call_log, email, pdf) or promise kind (waiver…).")
-@click.option("--party", type=click.Choice(["me", "them"]), help="Only what this party said.")
-@click.option("--from", "date_from", help="From this date (YYYY-MM-DD).")
-@click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD), inclusive.")
-@click.option("--limit", default=50, show_default=True, help="At most this many results.")
-@click.pass_context
-def search(ctx: click.Context, query: str, as_json: bool, case: str | None, kind: str | None, party: str | None,
-           date_from: str | None, date_to: str | None, limit: int) -> None:
-    """Search every transcript and message for QUERY (Chinese words, either script, or English)."""
-    from store.search import Filters, QueryError
-    from store.search import search as run_search
-
-    filters = Filters(case=case, kind=kind, party=party, date_from=date_from, date_to=date_to)
-    try:
-        hits = run_search(get_home(ctx).db(), query, filters, limit=limit)
-    except QueryError as e:
-        raise click.ClickException(str(e)) from e
-    if as_json:
-        emit_json(hits)
-        return
-    if not hits:
-        click.echo(f"no results for {query!r}")
-    for h in hits:
-        click.echo(f"[{h['evidence_id']} @ {h['offset']:g}] {(h['at'] or '')[:16].replace('T', ' ')} "
-                   f"{h['party'] or '?':>4}  {_highlight(h['snippet'], h['highlights'])}")
-        click.echo(f"      {h['source']}")
-
-
-def _highlight(snippet: str, spans: list[list[int]]) -> str:
-    out, last = [], 0
-    for a, b in spans:
-        if a < last:
-            continue
-        out += [snippet[last:a], click.style(snippet[a:b], reverse=True, bold=True)]
-        last = b
-    return "".join(out + [snippet[last:]])
+COMMANDS = [promises, promise, extract]
