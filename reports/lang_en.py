@@ -221,4 +221,6 @@ EN: dict[str, str] = {
     "csv_condition": "condition",
     "csv_sources": "sources",
     "csv_case": "case",
+    "watch_new_promise": "new promise P{id}: {party} {kind} {amount}, due {due} (evidence #{evidence})",
+    "watch_overdue": "overdue P{id}: {party} {kind} {amount}, due {due} (evidence #{evidence})",
 }

@@ -221,4 +221,6 @@ ZH: dict[str, str] = {
     "csv_condition": "条件",
     "csv_sources": "来源数",
     "csv_case": "案件",
+    "watch_new_promise": "新承诺 P{id}：{party} {kind} {amount}，期限 {due}（证据 #{evidence}）",
+    "watch_overdue": "已逾期 P{id}：{party} {kind} {amount}，期限 {due}（证据 #{evidence}）",
 }

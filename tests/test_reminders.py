@@ -6,6 +6,7 @@ All on a real home database filled by the real extract job (`tests/promise_fixtu
 from __future__ import annotations
 
 import csv
+import json
 import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -105,3 +106,46 @@ def test_the_views_read_the_ledger_and_the_timeline(db) -> None:
                                                                              "8月19日已转账")
     times = [r[0] for r in db.execute("SELECT at FROM timeline")]
     assert times == sorted(times) and len(times) == len(CHAT)
+
+
+def _cli(home, *args: str):
+    from click.testing import CliRunner
+
+    from recorder.cli import cli
+
+    return CliRunner().invoke(cli, ["--home", str(home.root), *args], env={"RECORDER_LANG": "en"})
+
+
+def test_the_cli_lists_what_is_due_soon_and_writes_the_calendar_and_the_spreadsheet(home, db, tmp_path) -> None:
+    said = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
+    add_evidence(db, "today.txt", [(said, "me", "我明天还两千"), (said, "them", "我们后天给您回电")], recorded_at=said)
+    soon = _cli(home, "promises", "--due-within", "3d", "--json")
+    assert soon.exit_code == 0, soon.output
+    assert {(r["kind"], r["text"]) for r in json.loads(soon.output)} == {("payment", "我明天还两千"),
+                                                                       ("callback", "我们后天给您回电")}
+    assert json.loads(_cli(home, "promises", "--due-within", "0h", "--json").output) == []
+    bad = _cli(home, "promises", "--due-within", "soon")
+    assert bad.exit_code == 2 and "12h, 3d or 2w" in bad.output
+    ics = tmp_path / "due.ics"
+    result = _cli(home, "export", "--ics", str(ics))
+    assert result.exit_code == 0, result.output
+    opened = [r for r in _rows(db) if r["status"] == "open" and r["due"]]
+    assert {str(e["uid"]).split("-")[0] for e in _events(ics.read_bytes())} == {f"P{r['id']}" for r in opened}
+    sheet = _cli(home, "promises", "--all", "--csv", "--lang", "en")
+    assert sheet.output.startswith(BOM) and sheet.output.splitlines()[0].endswith("case")
+    assert _cli(home, "export").exit_code == 2  # neither --bundle nor --ics
+
+
+def test_the_watcher_announces_each_new_promise_and_each_lender_deadline_once(db) -> None:
+    from recorder.notices import LedgerNotices
+
+    notices = LedgerNotices(db, "zh", NOW)
+    assert notices.poll(NOW) == []  # what was there is no news
+    add_evidence(db, "sms.txt", [("2024-08-16T10:00:00+08:00", "them", "我们会在明天下午五点前给您回电")])
+    [line] = notices.poll(NOW)
+    assert line.startswith("新承诺 P") and "回电" in line and "2024-08-17 17:00" in line
+    later = datetime(2024, 8, 21, 9, 0, tzinfo=SHANGHAI)
+    lines = notices.poll(later)
+    assert lines and all(x.startswith("已逾期 P") for x in lines)
+    assert not any("我方" in x for x in lines)  # the borrower's own payments are never announced as overdue
+    assert notices.poll(later) == []
