@@ -25,7 +25,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -84,10 +86,14 @@ class InboxWatcher:
         clock: Callable[[], float] = time.time,
         on_ingest: Callable[[IngestResult], None] | None = None,
         show_progress: bool = False,
+        on_notice: Callable[[str], None] | None = None,
+        lang: str = "zh",
     ):
         self.home, self.poll, self.settle, self.rescan_every = home, poll, settle, rescan_every
         self.case_override, self.clock, self.on_ingest = case, clock, on_ingest
         self.show_progress = show_progress
+        self.on_notice, self.lang = on_notice, lang
+        self._notices = None  # made by the watcher's thread, which owns the connection
         self._candidates: dict[Path, _Seen | None] = {}
         self._refused: dict[Path, str] = {}  # noted by any thread, recorded by the watcher's thread
         self._lock = threading.Lock()
@@ -226,6 +232,19 @@ class InboxWatcher:
             return PollingObserverVFS(stat=os.lstat, listdir=os.scandir, polling_interval=1)
         return Observer()
 
+    def _announce(self) -> None:
+        """Tell `on_notice` about new promises and lender promises that just became overdue."""
+        if self.on_notice is None:
+            return
+        from recorder.notices import LedgerNotices
+
+        now = datetime.now(ZoneInfo(self.home.tz))
+        if self._notices is None:
+            self._notices = LedgerNotices(self.db, self.lang, now)
+            return
+        for line in self._notices.poll(now):
+            self.on_notice(line)
+
     def run_forever(self) -> None:
         """Watch until `stop()`; between files, run due jobs one at a time."""
         self._recover()
@@ -234,16 +253,19 @@ class InboxWatcher:
         observer.schedule(_Nominator(self), str(self.home.inbox), recursive=True)
         observer.start()
         try:
+            self._announce()  # what the ledger holds now is not news
             self.rescan()
             last_rescan = self.clock()
             while not self._stop.is_set():
                 self.ingest_ready()
                 if self.clock() - last_rescan >= self.rescan_every:
                     self.rescan()
+                    self._announce()  # deadlines that passed while nothing arrived
                     last_rescan = self.clock()
                 job = jobs.claim_next(self.db)
                 if job is not None:
                     pipeline.run_one(self.home, self.db, job, self.show_progress)
+                    self._announce()  # the promises this job found
                 else:
                     self._stop.wait(TICK)
         finally:

@@ -343,3 +343,11 @@ def m020_segment_display(db: sqlite_utils.Database) -> None:
     recompute_display(db, DEFAULT_SCRIPT)
     redisplay_promises(db)
     reindex_all(db.conn)
+
+
+@migration
+def m041_ledger_views(db: sqlite_utils.Database) -> None:
+    """The views `promise_ledger` and `timeline` (store/views.py), so the file reads well in any SQL tool."""
+    from store.views import create_views
+
+    create_views(db)

@@ -192,6 +192,18 @@ def list_promises(
     return rows
 
 
+def due_soon(rows: list[dict[str, Any]], now: datetime, within: timedelta) -> list[dict[str, Any]]:
+    """The open promises due between now and `within` from now, soonest first (`--due-within 3d`)."""
+    end = now + within
+
+    def due_at(row: dict[str, Any]) -> datetime:
+        moment = datetime.fromisoformat(row["due"])
+        return moment.replace(tzinfo=now.tzinfo) if moment.tzinfo is None else moment
+
+    soon = [r for r in rows if r["status"] == "open" and r.get("due") and now <= due_at(r) <= end]
+    return sorted(soon, key=due_at)
+
+
 def public(row: dict[str, Any]) -> dict[str, Any]:
     """A ledger row in the shape of `recorder promises --json` (the fixed keys, then extras)."""
     out = {k: row.get(k) for k in PUBLIC_KEYS}

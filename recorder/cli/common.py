@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -177,6 +177,27 @@ class DueDate(click.ParamType):
         if due is None:
             self.fail(say("bad_due", text=value), param, ctx)
         return due.isoformat()
+
+
+class Duration(click.ParamType):
+    """A span of time as people write it for a reminder window: 12h, 3d, 2w (or 3 alone: days)."""
+
+    name = "DURATION"
+    _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        text = str(value).strip().lower()
+        unit = self._UNITS.get(text[-1:], None)
+        number = text[:-1] if unit else text
+        try:
+            count = float(number)
+        except ValueError:
+            self.fail(say("bad_duration", text=value), param, ctx)
+        if count < 0:
+            self.fail(say("bad_duration", text=value), param, ctx)
+        return count * (unit or self._UNITS["d"])
 
 
 class Amount(click.ParamType):

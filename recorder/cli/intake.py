@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from recorder.cli.common import check_evidence, example, get_home, one_of
+from recorder.cli.messages import lang as cli_lang
 from recorder.cli.messages import say
 
 
@@ -79,7 +80,7 @@ def watch(ctx: click.Context, once: bool, poll: bool, case: str | None, settle: 
 
     home = get_home(ctx)
     watcher = InboxWatcher(home, poll=poll, settle=settle, rescan_every=rescan, case=case,
-                           on_ingest=_print_ingest, show_progress=True)
+                           on_ingest=_print_ingest, show_progress=True, on_notice=click.echo, lang=cli_lang())
     if once:
         click.echo(f"taking the files in {home.inbox} once they stop changing ({settle:g} s)…", err=True)
         summary = watcher.run_once()

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
 
-from recorder.cli.common import (Amount, DueDate, PromiseId, check_case, emit_json, example, get_home, home_of,
-                                 one_of)
+from recorder.cli.common import (Amount, DueDate, Duration, PromiseId, check_case, emit_json, example, get_home,
+                                 home_now, home_of, one_of)
 from recorder.cli.messages import say
 from recorder.home import DEFAULT_TZ
 from reports.fmt import amount_text, position_text
@@ -102,20 +102,30 @@ def _promise_line(p: dict) -> str:
 @click.option("--party", type=click.Choice(["me", "them"]), help="Only promises binding this party.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Words for parties, kinds and states (the report's).")
+@click.option("--due-within", type=Duration(), metavar="3d",
+              help="Only open promises due from now until then (12h, 3d, 2w).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print a spreadsheet (UTF-8 with BOM: Excel, WPS).")
 @click.pass_context
 def promises(ctx: click.Context, as_json: bool, only_open: bool, overdue: bool, every: bool, case: str | None,
-             party: str | None, lang: str) -> None:
+             party: str | None, lang: str, due_within: timedelta | None, as_csv: bool) -> None:
     """List promises (P<id>, evidence #<id>): open ones by due date, the lender's overdue ones in red."""
+    from reports.promises_csv import promises_csv
     from store.evidence import list_evidence
-    from store.promises import list_promises, public
+    from store.promises import due_soon, list_promises, public
 
     chosen = one_of(**{"--open": only_open, "--overdue": overdue, "--all": every})
+    one_of(**{"--json": as_json, "--csv": as_csv})
     which = {"--overdue": "overdue", "--all": "all"}.get(chosen or "", "open")
     db = get_home(ctx).db()
     check_case(db, case)
     rows = list_promises(db, case=case, party=party, which=which)
+    if due_within is not None:
+        rows = due_soon(rows, home_now(ctx), due_within)
     if as_json:
         emit_json([public(r) for r in rows])
+        return
+    if as_csv:
+        click.echo(promises_csv([public(r) for r in rows], lang), nl=False)
         return
     t = translator(lang)
     if not rows:

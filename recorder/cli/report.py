@@ -68,20 +68,31 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
     click.echo(str(result.path))
 
 
-@example("recorder export --bundle 网商贷.zip --case 网商贷")
+@example("recorder export --bundle 网商贷.zip --case 网商贷   (or --ics 到期提醒.ics)")
 @click.command()
-@click.option("--bundle", "bundle", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--bundle", "bundle", type=click.Path(dir_okay=False, path_type=Path),
               help="The .zip to write: report, originals, manifest, checksums, custody log, verify scripts.")
+@click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path),
+              help="An iCalendar file of the open promises with a due date (an alarm a day before).")
 @click.option("--case", help="Only this case. Default: every case.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @click.option("--redact", is_flag=True, help="Mask personal numbers in the bundle's report (originals stay as they are).")
 @click.pass_context
-def export(ctx: click.Context, bundle: Path, case: str | None, lang: str, redact: bool) -> None:
-    """Write the evidence bundle that anyone can check offline (sh verify.sh / python3 verify.py)."""
+def export(ctx: click.Context, bundle: Path | None, ics: Path | None, case: str | None, lang: str,
+           redact: bool) -> None:
+    """Write the evidence bundle that anyone can check offline (sh verify.sh / python3 verify.py),
+    and/or a calendar of the due dates."""
     from reports.bundle import export_bundle
 
-    source = _source(get_home(ctx))
+    if bundle is None and ics is None:
+        raise click.UsageError(say("need_bundle_or_ics"))
+    home = get_home(ctx)
+    source = _source(home)
     check_case(source.db, case)
+    if ics is not None:
+        _write_calendar(home, source.db, ics, case, lang)
+    if bundle is None:
+        return
     click.echo("writing the bundle: originals, report.html, report.pdf (the PDF takes longest)…", err=True)
     result = export_bundle(source, bundle, case=case, lang=lang, redact=redact)
     if result.pdf_skipped:
@@ -89,6 +100,21 @@ def export(ctx: click.Context, bundle: Path, case: str | None, lang: str, redact
     click.echo(f"{result.originals} original(s), {result.files} file(s) in the bundle;"
                f" custody head {result.chain_head}", err=True)
     click.echo(str(result.path))
+
+
+def _write_calendar(home: Home, db, path: Path, case: str | None, lang: str) -> None:
+    """The open promises with a due date as an .ics file, named as the ledger names them."""
+    import hashlib
+    from zoneinfo import ZoneInfo
+
+    from reports.ics import promise_calendar, reminder_rows
+    from store.promises import list_promises, public
+
+    rows = [public(r) for r in list_promises(db, case=case, which="open")]
+    home_id = hashlib.sha256(str(home.root.resolve()).encode()).hexdigest()[:12]
+    path.write_bytes(promise_calendar(rows, lang, ZoneInfo(home.tz), home_id))
+    click.echo(say("ics_written", path=path, n=len(reminder_rows(rows))), err=True)
+    click.echo(str(path))
 
 
 @example("recorder purpose 4 '证明对方承诺减免违约金'")
