@@ -36,8 +36,8 @@ ZH: dict[str, str] = {
     "source_needs_reject": "--source 要和 --reject 一起用：recorder promise {promise} --reject --source {source}。",
     "say_what": "请说明要记录什么：--kept、--broken、--reject、--open、--note 文字、--due 日期 或 --amount 金额。",
     "file_error": "无法使用 {path}：{reason}。",
-    "pdf_unavailable": "这台电脑上无法生成 PDF（{reason}）；请按 docs/install.md 安装 WeasyPrint 需要的 Pango，"
-                       "或改用 --format html。",
+    "pdf_unavailable": "这台电脑上无法生成 PDF（{reason}）；PDF 由 Typst 排版：请运行 pip install typst"
+                       "（见 docs/install.md），或改用 --format html。",
     "pdf_skipped": "证据包中没有 report.pdf（{reason}）；其余内容（原件、report.html、清单、校验脚本）完整。",
 }
 
@@ -63,8 +63,8 @@ EN: dict[str, str] = {
     "source_needs_reject": "--source goes with --reject: recorder promise {promise} --reject --source {source}.",
     "say_what": "Say what to record: --kept, --broken, --reject, --open, --note TEXT, --due DATE or --amount N.",
     "file_error": "cannot use {path}: {reason}.",
-    "pdf_unavailable": "cannot make a PDF on this machine ({reason}); install the Pango libraries WeasyPrint needs"
-                       " (docs/install.md), or use --format html.",
+    "pdf_unavailable": "cannot make a PDF on this machine ({reason}); the PDF is typeset by Typst: run"
+                       " pip install typst (docs/install.md), or use --format html.",
     "pdf_skipped": "the bundle has no report.pdf ({reason}); everything else (originals, report.html, manifest,"
                    " verify scripts) is in it.",
 }

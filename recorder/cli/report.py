@@ -62,7 +62,7 @@ def report(ctx: click.Context, case: str | None, date_from: str | None, date_to:
     source = _source(get_home(ctx))
     check_case(source.db, case)
     if fmt == "pdf":
-        click.echo("rendering the PDF (about 8 s per 1,000 contacts)…", err=True)
+        click.echo("rendering the PDF (about 1.5 s per 1,000 contacts)…", err=True)
     result = write_report(source, options, fmt, output)  # errors are worded by the group
     click.echo(f"{result.events} contact(s), {result.promises} promise(s), {result.evidence} file(s)", err=True)
     click.echo(str(result.path))
