@@ -16,15 +16,14 @@ kept by the user) prove the chain still extends each of them.
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from recorder.home import Home, HomeError
 from recorder.vault import hash_file
-from store.custody import ChainHead, chain_head, extends, public_path, verify_chain
+from store.custody import ChainHead, chain_head, extends, ingest_rows, public_path, verify_chain
+from store.evidence import every_evidence
 
 # ingest detail -> evidence column; the facts fixed when the file was taken
 LOGGED_FACTS = {
@@ -39,13 +38,6 @@ class Anchor:
 
     head: ChainHead
     origin: str
-
-
-def _ingest_rows(db) -> dict[int, list[dict[str, Any]]]:
-    rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in db.query("SELECT id, evidence_id, details FROM custody WHERE action = 'ingest' ORDER BY id"):
-        rows[row["evidence_id"]].append({"row_id": row["id"], **json.loads(row["details"] or "{}")})
-    return rows
 
 
 def _label(ev: dict[str, Any]) -> str:
@@ -113,9 +105,9 @@ def verify_home(home: Home, progress=None, anchors: list[Anchor] | tuple[Anchor,
     Returns {"ok", "checked", "problems", "at", "head": {"rows", "hash"}, "anchors": [...]}.
     """
     db = home.db()
-    ingests = _ingest_rows(db)
+    ingests = ingest_rows(db)
     problems = []
-    evidence = list(db.query("SELECT * FROM evidence ORDER BY id"))
+    evidence = every_evidence(db)
     for ev in evidence:
         problem = _check_vault(home, ev)
         problems += [problem] if problem else []

@@ -151,6 +151,14 @@ class ChainHead:
         return cls(int(match.group(1)), match.group(2).lower())
 
 
+def ingest_rows(db: sqlite_utils.Database) -> dict[int, list[dict[str, Any]]]:
+    """Each evidence's `ingest` rows (normally one), their details decoded: what verify checks against."""
+    rows: dict[int, list[dict[str, Any]]] = {}
+    for row in db.query("SELECT id, evidence_id, details FROM custody WHERE action = 'ingest' ORDER BY id"):
+        rows.setdefault(row["evidence_id"], []).append({"row_id": row["id"], **json.loads(row["details"] or "{}")})
+    return rows
+
+
 def chain_head(db: sqlite_utils.Database) -> ChainHead:
     """The head of the chain now: the one place it is computed (reports, bundles and `verify` use it)."""
     count, last = db.conn.execute(

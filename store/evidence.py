@@ -106,6 +106,11 @@ def transcript(db: sqlite_utils.Database, evidence_id: int) -> Transcript | None
                       reader=reader[0] if reader else None, lines=lines)
 
 
+def every_evidence(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every evidence row as stored, in id order (what verify re-hashes)."""
+    return list(db.query("SELECT * FROM evidence ORDER BY id"))
+
+
 def case_names(db: sqlite_utils.Database) -> list[str]:
     """Every case that holds evidence, by name: what a `--case` may name."""
     return [r[0] for r in db.conn.execute(
