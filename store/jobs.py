@@ -56,19 +56,28 @@ def enqueue(db: sqlite_utils.Database, evidence_id: int, step: str, now: datetim
     )
 
 
+# The next job: the smallest file first, so one huge chat log never holds up the calls and
+# screenshots behind it; a file's size counts for less the longer it has waited (divided by
+# 1 + minutes², so a 200 MB file waiting an hour weighs like 55 KB and gets its turn).
+_NEXT = """
+WITH due AS (
+    SELECT j.id, j.evidence_id, j.step, j.attempts, COALESCE(e.size, 0) AS size,
+           MAX(0.0, (julianday(?1) - julianday(COALESCE(j.not_before, j.created_at))) * 1440.0) AS waited
+    FROM jobs j LEFT JOIN evidence e ON e.id = j.evidence_id
+    WHERE j.state = 'pending' AND (j.not_before IS NULL OR j.not_before <= ?2))
+SELECT id, evidence_id, step, attempts FROM due ORDER BY size / (1.0 + waited * waited), id LIMIT 1
+"""
+
+
 def claim_next(db: sqlite_utils.Database, worker: str, now: datetime | None = None,
                due_by: datetime | None = None) -> Job | None:
-    """Take the oldest pending job due by `due_by` (default: now) for `worker`, or None."""
+    """Take the next pending job due by `due_by` (default: now) for `worker`, or None (see `_NEXT`)."""
     now_iso = (now or utcnow()).isoformat()
     due_iso = due_by.isoformat() if due_by else now_iso
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
-        row = conn.execute(
-            "SELECT id, evidence_id, step, attempts FROM jobs WHERE state = 'pending'"
-            " AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT 1",
-            [due_iso],
-        ).fetchone()
+        row = conn.execute(_NEXT, [now_iso, due_iso]).fetchone()
         if row is None:
             conn.execute("COMMIT")
             return None

@@ -75,3 +75,21 @@ def test_complete_marks_evidence_done_only_when_all_steps_are(home):
     with db.conn:
         jobs.complete(db, job)
     assert db["evidence"].get(eid)["state"] == "done"
+
+
+def test_a_small_file_does_not_wait_behind_a_huge_one_but_the_huge_one_gets_its_turn(home):
+    db = home.db()
+    big, small, later = evidence(db, 3)
+    db["evidence"].update(big, {"size": 200_000_000})
+    db["evidence"].update(small, {"size": 20_000})
+    db["evidence"].update(later, {"size": 20_000})
+    start = jobs.utcnow()
+    with db.conn:
+        jobs.enqueue(db, big, "extract", start)
+        jobs.enqueue(db, small, "extract", start + timedelta(seconds=1))
+    first = jobs.claim_next(db, start + timedelta(seconds=2))
+    assert first.evidence_id == small  # arrived after the huge log, runs before it
+    with db.conn:
+        jobs.complete(db, first)
+        jobs.enqueue(db, later, "extract", start + timedelta(hours=2))
+    assert jobs.claim_next(db, start + timedelta(hours=2)).evidence_id == big  # two hours of waiting count
