@@ -226,6 +226,8 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
                                           or R.STARTING_BEFORE.search(ctx.text, max(0, d.start - 12), d.start))]
     if act.kind in ("stop_collection", "waiver"):  # 这个月先不打电话, 这个月先免收: a period, not a deadline
         dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
+    if act.kind == "extension":  # 原8月18日的还款日延至9月18日: the new date comes after the act
+        dates = sorted(dates, key=lambda d: d.start < act.start)
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
     date, amount, own = own_date, own_amount, bool(own_date or own_amount)
