@@ -235,6 +235,8 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
     for neighbour in _neighbours(sent, clause) + phrase:
         if any(neighbour[0] <= _anchor(a) < neighbour[1] for a in acts):
             continue
+        if neighbour[0] > clause[0] and R.TOPIC_SHIFT.match(ctx.text, neighbour[0]):
+            continue  # 停催一个月 | 然后八月五号之前…: what comes after 然后 is the next act's
         near_date = next((d for d in dates if inside(d, neighbour) and free(d)), None)
         near_amount = next((a for a in amounts if inside(a, neighbour) and free(a)), None)
         own = own or (neighbour in phrase and bool(near_date or near_amount))
