@@ -163,7 +163,7 @@ GENERIC_OTHER = _compile(r"承诺|保证|答应|promise|guarantee", IC)
 # What a concrete `other` act names: a document, something on the account, or whom it goes to.
 OTHER_OBJECT = _compile(DOCUMENT + "|" + EN_DOCUMENT + "|" + ACCOUNT + r"|上级|主管|领导|专员|经理|部门|组", IC)
 # Words after a date that make it name a thing (本月账单, 这个月的罚息): not when anything is due.
-DATE_MODIFIER = _compile(r"的?(账单|" + FEE + r"|还款额|最低还款|这期|那期|那笔|分期|流水|对账单)", IC)
+DATE_MODIFIER = _compile(r"['’]s\b|的?(账单|" + FEE + r"|还款额|最低还款|这期|那期|那笔|分期|流水|对账单)", IC)
 # A negation inside an `other` trigger (材料我不会再给你们发了, 账户这个没法改).
 NEGATION = _compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
 
@@ -211,7 +211,7 @@ THREAT = _compile(
 # Everything after these is the consequence of not paying: a threat.
 OTHERWISE = _compile(r"否则|不然|要不然|otherwise|or else", IC)
 # A condition that the borrower does NOT pay: what follows is a threat (不还的话, 如果再逾期).
-NEGATIVE_CONDITION = _compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过数)"
+NEGATIVE_CONDITION = _compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|继续)(按时|及时)?(还|处理|付|结清|联系|配合|缴|入|过数|收到|到账)"
                                 r"|(再|继续)(逾期|拖)|(don't|do not|doesn't|fail to|not) (\w+ )?(pay|repay|receive)", IC)
 # A negative condition in running speech needs its consequence marker (不还就起诉, 再逾期将上报):
 # 备注不联系了 is no condition.
@@ -276,7 +276,7 @@ STARTING_BEFORE = _compile(r"(starting|from|beginning)\s*$", IC)
 # A third person's act (我哥说他下个月帮我还): neither party's commitment.
 THIRD_PARTY = _compile(r"(他|她|他们|她们)(说|会|能|可以|帮|答应)|(哥|姐|妈|爸|朋友|老婆|老公|家里人|亲戚)(说|答应|会)")
 # The present moment is no deadline (我现在在开车 … 回你消息).
-NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|now|right now)\s*$", IC)
+NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|而家|now|right now)\s*$", IC)
 # An act named as a topic (那个延期的事, 减免的问题): no act at all.
 TOPIC_NOUN = _compile(r"(的)?(事|事情|问题|情况|流程|政策|规定)")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
