@@ -584,11 +584,29 @@ def find_promises(
         repairs=repairs, speaker=speaker, answered=answered, restated=bool(R.RESTATED.search(repaired)),
     )
     spans = sentences(repaired)
-    found = []
+    found, before = [], None
     for (s0, s1), dates, amounts in zip(spans, _by_span(ctx.dates, spans), _by_span(ctx.amounts, spans), strict=True):
         said_by = _labelled(repaired, s0) or speaker
-        found.extend(_sentence_promises(replace(ctx, dates=dates, amounts=amounts, speaker=said_by), s0, s1))
+        here = replace(ctx, dates=dates, amounts=amounts, speaker=said_by)
+        found.extend(_sentence_promises(here, s0, s1))
+        if before is not None and _answers(repaired, before[1], s0, s1, said_by):
+            found.extend(_sentence_promises(replace(before[0], answered=True), *before[1]))
+        before = (here, (s0, s1), said_by)
     return _drop_generic_others(_merge_restatements(found, repaired), repaired)
+
+
+def _answers(text: str, asked: tuple[int, int], s0: int, s1: int, said_by: str | None) -> bool:
+    """Is the sentence a yes from the other side to the one before (客户：…开个结清证明。客服：没问题…)?
+
+    Only in a written dialogue: the two sentences carry different speaker labels, or the reply
+    follows a dash (我这周五先还两千，你们把违约金免了行吧？——可以的).
+    """
+    body = text[s0:s1]
+    label = R.LENDER_LABEL.match(body) or R.BORROWER_LABEL.match(body)
+    if not R.AFFIRMATIVE.match(body[label.end():] if label else body):
+        return False
+    asker = _labelled(text, asked[0])
+    return (label is not None and asker is not None and asker != said_by) or "—" in text[asked[1] - 2:s0 + 1]
 
 
 def _labelled(text: str, start: int) -> str | None:

@@ -299,4 +299,4 @@ COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公�
            "they"}
 # A firm word that makes a payment a commitment without a sum or a date (我保证这两天就还).
 FIRM = _compile(r"保证|一定|肯定|承诺|绝对|promise|guarantee|definitely", IC)
-AFFIRMATIVE = _compile(r"^\s*(可以|行|好的?|没问题|同意|嗯|对|是的|ok(ay)?|yes|sure|fine|alright)(?![a-z])", IC)
+AFFIRMATIVE = _compile(r"^\s*(可以|行|好的?|没问题|同意|嗯|对|是的|一定|ok(ay)?|yes|sure|fine|alright)(?![a-z])", IC)
