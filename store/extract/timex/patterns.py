@@ -91,7 +91,7 @@ def _h_year(g: dict, m: re.Match[str], folded: str) -> dict | None:
 
 def _month_rel(text: str) -> int:
     text = text.lower()
-    if text.startswith(("上上", "下下")):
+    if text.startswith(("上上", "下下", "再下")):  # 再下个月: the month after next
         return -2 if text[0] == "上" else 2
     return -1 if text.startswith(("上", "last")) else 1 if text.startswith(("下", "next")) else 0
 

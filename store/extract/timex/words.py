@@ -146,7 +146,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
              r"last year|this year|next year)"),
     ("quarter", r"(?P<qrel>上个?|下个?|这个?|本)季度|第(?P<qn>[一二三四1-4])季度|(?<![a-z])q(?P<qn2>[1-4])\b|"
                 r"(?P<qen>last|this|next) quarter"),
-    ("month_rel", r"(?P<mrel>上上个?月|下下个?月|上个?月|下个?月|这个?月|本月|今个月|当月|"
+    ("month_rel", r"(?P<mrel>上上个?月|下下个?月|再下个?月|上个?月|下个?月|这个?月|本月|今个月|当月|"
                   r"last month|this month|next month)"),
     ("month", rf"(?P<m>{_N})\s?月份?"
               rf"(?:(?:的)?第(?P<ord>{_N})个{_WEEK}(?P<owd>[一二三四五六日天]))?"),
