@@ -221,6 +221,7 @@ def _values(ctx: _Context, sent: Sentence, acts: list[Act], act: Act, clause: tu
         return date, amount, bool(date or amount)
     if act.kind not in _SUM_KINDS:
         amounts = []
+    dates = [d for d in dates if not _after_event(ctx, sent, d)]
     if act.kind == "installment":  # 从下个月开始扣: when the plan starts
         dates = [d for d in dates if not (R.STARTS_AFTER.match(ctx.text, d.end)
                                           or R.STARTING_BEFORE.search(ctx.text, max(0, d.start - 12), d.start))]
@@ -267,6 +268,15 @@ def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act])
                 break
             out.append(nxt)
     return out
+
+
+def _after_event(ctx: _Context, sent: Sentence, date: DateMatch) -> bool:
+    """A span right after a condition that ends in 后 counts from that event, not from now
+    (在您还清以后 七个工作日 寄给您: seven working days after a payment nobody has dated)."""
+    if not R.SPAN.match(ctx.text[date.start:date.end].strip()):
+        return False
+    return any(c[1] <= date.start and not ctx.text[c[1]:date.start].strip(" ，,") and
+               ctx.text[c[0]:c[1]].rstrip().endswith("后") for c in sent.conditions)
 
 
 def _modifier(text: str, date: DateMatch) -> bool:

@@ -131,7 +131,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("callback", _compile(
         r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话|回(个|一个)(话|信|消息)"
         r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系(?!征信|银行|后台|主管|上级|法务|领导)|打(个|一个)?电话|打过来|打给|打回来|来电)"
-        r"|打给(您|你)(?!们)|回过去|打回去|回拨|给(您|你)\s?update"
+        r"|打给(您|你)(?!们)|回过去|打回去|回拨|给(您|你|你们)打(个电话)?过去(?!\s?[0-9一二两三四五六七八九十几])|给(您|你)\s?update"
         r"|第一时间(通知|告诉|联系|回复|答复|打给)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
@@ -275,6 +275,8 @@ STARTS_AFTER = _compile(r"\s*(开始|起)")
 STARTING_BEFORE = _compile(r"(starting|from|beginning)\s*$", IC)
 # A third person's act (我哥说他下个月帮我还): neither party's commitment.
 THIRD_PARTY = _compile(r"(他|她|他们|她们)(说|会|能|可以|帮|答应)|(哥|姐|妈|爸|朋友|老婆|老公|家里人|亲戚)(说|答应|会)")
+# A span counted from an event (还清以后 七个工作日): no date of its own.
+SPAN = _compile(r"^[0-9一二两三四五六七八九十几半]+\s?个?(工作日|工作天|营业日|天|日|周|星期|礼拜|个月|月)(之内|以内|内)?$")
 # The present moment is no deadline (我现在在开车 … 回你消息).
 NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|而家|now|right now)\s*$", IC)
 # An act named as a topic (那个延期的事, 减免的问题): no act at all.
