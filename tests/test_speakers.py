@@ -21,7 +21,7 @@ from transcribe import voice_encoder
 from transcribe.audio import decode
 from transcribe.reader import read_audio
 from transcribe.segment import ReadContext, Segment
-from transcribe.speakers import label_speakers
+from transcribe.speakers import WORDS_KEY, label_speakers
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "audio"
@@ -172,3 +172,34 @@ def test_swap_in_a_real_home(home):
 def test_swap_of_an_unknown_evidence_says_so(home):
     result = CliRunner().invoke(cli, ["speakers", "9", "--swap"], env={"RECORDER_HOME": str(home.root)})
     assert result.exit_code == 1 and "no evidence 9" in result.output
+
+
+def test_a_segment_over_two_turns_is_cut_at_the_voice_change():
+    """Two true turns written as one segment (as Whisper does when they share a VAD region):
+    the cut falls at the word boundary between them and each piece gets its own party."""
+    name = "call_two_voices.mp3"
+    texts = {"them": "您的账户已经逾期十五天了需要您尽快还款", "me": "我最近失业了实在还不上能不能减免一部分"}
+    turns = [t for t in truth()[name]["turns"] if t["party"]]
+    first, second = turns[2], turns[3]  # them, then me: 0.6 s apart
+    assert (first["party"], second["party"]) == ("them", "me")
+
+    def words(turn: dict) -> list[tuple[float, float, str]]:
+        chars = texts[turn["party"]]
+        step = (turn["end"] - turn["start"]) / len(chars)
+        return [(turn["start"] + i * step, turn["start"] + (i + 1) * step, ch) for i, ch in enumerate(chars)]
+
+    merged = Segment(texts["them"] + texts["me"], first["start"], second["end"],
+                     meta={WORDS_KEY: tuple(words(first) + words(second))})
+    others = [Segment(texts[t["party"]], t["start"], t["end"]) for t in turns if t not in (first, second)]
+    segs = sorted(others + [merged], key=lambda s: s.start)
+    found = label_speakers(decode(FIXTURES / name).mono(), segs)
+    pieces = [s for s in found.segments if first["start"] <= s.start < second["end"]]
+    assert [(p.text, p.party) for p in pieces] == [(texts["them"], "them"), (texts["me"], "me")]
+    assert first["end"] <= pieces[0].end <= second["start"] + 0.01
+    assert all(p.meta["cut_at_voice_change"] for p in pieces) and found.meta["cut_at_voice_change"] == 2
+    untouched = [s for s in found.segments if s not in pieces]
+    assert [s.party for s in untouched] == [t["party"] for t in turns if t not in (first, second)]
+
+
+def test_word_times_do_not_reach_the_stored_segments(mono_call):
+    assert mono_call.segments and all(WORDS_KEY not in s.meta for s in mono_call.segments)

@@ -26,7 +26,7 @@ from transcribe.checks import suspicion
 from transcribe.engines import DEFAULT_ENGINE, DecodeOptions, Engine, RawSegment, load_engine
 from transcribe.errors import ReadError
 from transcribe.segment import Flag, ReadContext, ReadResult, Segment
-from transcribe.speakers import label_speakers
+from transcribe.speakers import WORDS_KEY, label_speakers
 from transcribe.vad import SpeechMap, overlap, speech_regions, uncovered
 
 MIN_GAP_S = 1.0  # shorter uncovered speech is within Whisper's timestamp error
@@ -116,6 +116,7 @@ def read_audio(path: Path, ctx: ReadContext) -> ReadResult:
     if len(tracks) == 1 and settings.speakers and segments:
         found = label_speakers(tracks[0].samples, segments)
         segments, speakers = found.segments, found.meta
+    segments = [replace(s, meta={k: v for k, v in s.meta.items() if k != WORDS_KEY}) for s in segments]
     segments.sort(key=lambda s: (s.start or 0.0, s.channel or 0))
     meta = {
         "duration": round(audio.duration, 3), "language": language, "engine": engine.name,
@@ -182,7 +183,10 @@ def to_file_times(seg: RawSegment, speech: SpeechMap) -> list[RawSegment]:
     def piece(start: float, end: float, text: str, region: int | None = None) -> RawSegment:
         a = speech.to_file_time(start, region=region)
         b = speech.to_file_time(end, is_end=True, region=region)
-        return RawSegment(a, max(a, b), text.strip(), seg.avg_logprob, seg.no_speech_prob, seg.compression_ratio)
+        words = tuple((speech.to_file_time(w[0], region=region), speech.to_file_time(w[1], True, region), w[2])
+                      for w in seg.words if start - 0.05 <= (w[0] + w[1]) / 2 <= end + 0.05)
+        return RawSegment(a, max(a, b), text.strip(), seg.avg_logprob, seg.no_speech_prob, seg.compression_ratio,
+                          words)
 
     if not seg.words:
         return [piece(seg.start, seg.end, seg.text)]
@@ -237,7 +241,8 @@ def retry(engine: Engine, track: Track, start: float, end: float, safer: DecodeO
     out = []
     for seg in engine.transcribe(clip, capped).segments:
         shifted = RawSegment(lo + seg.start, min(lo + seg.end, hi), seg.text, seg.avg_logprob,
-                             seg.no_speech_prob, seg.compression_ratio)
+                             seg.no_speech_prob, seg.compression_ratio,
+                             tuple((lo + a, min(lo + b, hi), w) for a, b, w in seg.words))
         if shifted.text and suspicion(shifted, _speech_share(shifted, regions)) is None:
             out.append(shifted)
     return out
@@ -260,7 +265,9 @@ def to_segment(seg: RawSegment, track: Track, extra: tuple[str, ...]) -> Segment
     """The project's Segment, at the edge."""
     return Segment(text=seg.text, start=round(seg.start, 2), end=round(seg.end, 2), party=track.party,
                    channel=track.channel, avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob,
-                   flags=extra, meta={"compression_ratio": seg.compression_ratio} if seg.compression_ratio else {})
+                   flags=extra, meta={**({"compression_ratio": seg.compression_ratio} if seg.compression_ratio else {}),
+                                      # file-time words for `speakers` to cut at a voice change; not stored
+                                      **({WORDS_KEY: seg.words} if seg.words else {})})
 
 
 def transcribe_file(path: Path, config: dict[str, Any] | None = None, tz: str = "Asia/Shanghai",

@@ -34,6 +34,9 @@ import numpy as np
 from transcribe import voice_encoder
 from transcribe.audio import SAMPLE_RATE
 from transcribe.segment import Segment
+from transcribe.voice_change import WORDS_KEY, VoiceSpace, split_at_voice_changes
+
+__all__ = ["WORDS_KEY", "SpeakerResult", "label_speakers"]
 
 METHOD = "voice"  # evidence meta `speakers.method`: how parties were found on a one-channel call
 MIN_SEED_S = 1.0  # turns shorter than this do not seed the two voices (their embeddings are noisy)
@@ -87,6 +90,14 @@ class SpeakerResult:
 def label_speakers(samples: np.ndarray, segments: list[Segment]) -> SpeakerResult:
     """Give each segment of a one-channel call its party (or none), with the labels' certainty."""
     turns = embed_turns(samples, segments)
+    if voice_space(turns, segments) is not None:
+        # each segment is judged against the voices found without it: a long two-turn segment
+        # would otherwise pull the voice it was put with towards the other one
+        pieces = split_at_voice_changes(samples, segments, lambda i: voice_space(turns, segments, skip=i))
+        if len(pieces) > len(segments):
+            kept = {id(s): t for s, t in zip(segments, turns)}
+            fresh = iter(embed_turns(samples, [p for p in pieces if id(p) not in kept]))
+            segments, turns = pieces, [kept[id(p)] if id(p) in kept else next(fresh) for p in pieces]
     voices = two_voices(turns, segments)
     cues = naming_cues(turns, segments, voices)
     score = sum(c.vote * (2.0 if c.name == "words" else 1.0) for c in cues)
@@ -104,6 +115,7 @@ def label_speakers(samples: np.ndarray, segments: list[Segment]) -> SpeakerResul
         flags = seg.flags + (("party_uncertain",) if uncertain else ())
         out.append(replace(seg, party=party, flags=flags, meta={**seg.meta, "voice": voice}))
     meta = {"method": METHOD, "voices": n_voices, "uncertain": uncertain, "swapped": False,
+            "cut_at_voice_change": sum(1 for s in segments if s.meta.get("cut_at_voice_change")),
             "score": round(score, 2), "me_voice": me_voice,
             "cues": {c.name: {"vote": round(c.vote, 2), **c.detail} for c in cues},
             "neither": sum(1 for v in voices if v is None)}
@@ -176,10 +188,30 @@ def _high_share(clip: np.ndarray) -> float:
 
 # --- 2. two voices --------------------------------------------------------------------------
 
+def _usable(turns: list[Turn], segments: list[Segment]) -> list[int]:
+    return [i for i, (t, s) in enumerate(zip(turns, segments)) if t.embedding is not None and not _neither_text(s)]
+
+
+def voice_space(turns: list[Turn], segments: list[Segment], skip: int | None = None) -> VoiceSpace | None:
+    """The call's two voices as a first pass finds them, without turn `skip` (None: not two voices)."""
+    usable = [i for i in _usable(turns, segments) if i != skip]
+    if len(usable) < 2:
+        return None
+    emb = np.stack([turns[i].embedding for i in usable])
+    weights = np.array([max(turns[i].seconds, 0.3) for i in usable])
+    assign = _two_means(emb, weights)
+    shares = [float(weights[assign == k].sum() / weights.sum()) for k in (0, 1)]
+    if min(shares) < MIN_VOICE_SHARE:
+        return None
+    mean = np.average(emb, axis=0, weights=weights)
+    centred = np.stack([_unit(e) for e in emb - mean])
+    centroids = np.stack([_unit(centred[assign == k].T @ weights[assign == k]) for k in (0, 1)])
+    return VoiceSpace(mean, centroids)
+
+
 def two_voices(turns: list[Turn], segments: list[Segment]) -> list[int | None]:
     """Voice 0, voice 1 or None (neither) for each turn."""
-    usable = [i for i, (t, s) in enumerate(zip(turns, segments))
-              if t.embedding is not None and not _neither_text(s)]
+    usable = _usable(turns, segments)
     labels: list[int | None] = [None] * len(turns)
     if not usable:
         return labels
