@@ -69,7 +69,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         for minutes in args.minutes:
             mp3 = Path(tmp) / f"call_{minutes:g}min.mp3"
-            seconds = write_long_audio(sorted(SPEECH.glob("*.wav")), mp3, minutes)
+            write_long_audio(sorted(SPEECH.glob("*.wav")), mp3, minutes)
+            first = len(rows)
             if args.before:
                 rows.append((minutes, "decode + VAD, before (whole file)", *measure(
                     [sys.executable, "-c", BEFORE, str(mp3), str(args.before)])))
@@ -78,7 +79,7 @@ def main() -> None:
                 rows.append((minutes, "`recorder transcribe --language zh`, now", *measure(
                     [sys.executable, "-m", "recorder", "--home", str(Path(tmp) / "home"), "transcribe", str(mp3),
                      "--language", "zh", "--json"])))
-            for row in rows[-3:]:
+            for row in rows[first:]:
                 print(f"{row[0]:g} min: {row[1]}: {row[2]:.1f} s, {row[3]:.0f} MiB", file=sys.stderr)
     lines = ["Command: `python bench/transcribe_memory.py`. Audio: shared/speech looped with 2 s gaps into one MP3 "
              "(bench/long_audio.py). Peak RSS of a child process (`wait4`).", "",
