@@ -14,6 +14,7 @@ Settings come from `[transcribe]` in config.toml (see docs/transcription.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,14 @@ from typing import Any
 import numpy as np
 
 from transcribe import vocabulary
-from transcribe.audio import SAMPLE_RATE, Audio, channels_differ, decode, own_voice
+from transcribe.audio import SAMPLE_RATE, Audio, AudioStream, open_stream, own_voice, stream_channels_differ
+from transcribe.chunks import CHUNK_S, Ready, SampleSpool, SpeechWindow
 from transcribe.checks import suspicion
 from transcribe.engines import DEFAULT_ENGINE, DecodeOptions, Engine, RawSegment, load_engine
 from transcribe.errors import ReadError
 from transcribe.segment import Flag, ReadContext, ReadResult, Segment
 from transcribe.speakers import WORDS_KEY, label_speakers
-from transcribe.vad import SpeechMap, overlap, speech_regions, uncovered
+from transcribe.vad import SpeechMap, overlap, uncovered
 
 MIN_GAP_S = 1.0  # shorter uncovered speech is within Whisper's timestamp error
 RETRY_PAD_S = 0.3
@@ -71,80 +73,140 @@ class Settings:
 
 @dataclass(frozen=True)
 class Track:
-    """One stream of speech to transcribe: a channel (with its party) or the mono mix."""
+    """One stream of speech to transcribe: a channel (with its party) or the mono mix.
+
+    `samples` may be one window of a long file; `offset` is where it starts in the file.
+    """
 
     samples: np.ndarray
     channel: int | None
     party: str | None
+    offset: float = 0.0
 
 
 class Progress:
-    """Reports seconds of audio done over all tracks to `ctx.progress`."""
+    """Reports seconds of audio done, summed over the tracks, to `ctx.progress`.
 
-    def __init__(self, callback, total: float) -> None:
-        self.callback, self.total, self.base = callback, total, 0.0
+    The total is the container's declared duration until the real one is known.
+    """
 
-    def at(self, seconds: float) -> None:
+    def __init__(self, callback, tracks: int, declared: float | None) -> None:
+        self.callback, self.tracks = callback, tracks
+        self.done = [0.0] * tracks
+        self.total = (declared or 0.0) * tracks
+
+    def at(self, track: int, seconds: float) -> None:
+        self.done[track] = max(self.done[track], seconds)
         if self.callback:
-            self.callback(min(self.base + seconds, self.total), self.total)
+            done = sum(self.done)
+            self.total = max(self.total, done)
+            self.callback(done, self.total)
 
-    def next_track(self, duration: float) -> None:
-        self.base += duration
-        self.at(0.0)
+
+class Run:
+    """What carries from window to window of one file: engine, options, the language found."""
+
+    def __init__(self, engine: Engine, settings: Settings, progress: Progress) -> None:
+        self.engine, self.settings, self.progress = engine, settings, progress
+        self.language = settings.language
+        self.options = settings.decode_options(self.language)
+        self.segments: list[Segment] = []
+        self.flags: list[Flag] = []
+
+    def take(self, ready: Ready, index: int, channel: int | None, party: str | None) -> None:
+        """Transcribe a window's finished speech; fix the language on the first speech heard."""
+        track = Track(ready.samples, channel, party, ready.offset)
+        regions = ready.regions if self.settings.vad else None
+        found, flags, detected = transcribe_track(self.engine, track, self.options, regions, self.progress, index)
+        if self.options.language is None and detected:
+            self.language = detected
+            self.options = self.settings.decode_options(detected)  # one language for the whole file
+        self.segments += found
+        self.flags += flags
+        self.progress.at(index, ready.offset + len(ready.samples) / SAMPLE_RATE)
 
 
 def read_audio(path: Path, ctx: ReadContext) -> ReadResult:
-    """Transcribe one recording; raises ReadError when it cannot be decoded."""
+    """Transcribe one recording block by block; raises ReadError when it cannot be decoded.
+
+    Memory stays flat in the recording's length: CHUNK_S seconds are decoded at a time,
+    each track's `SpeechWindow` hands out finished speech, and a one-channel call's mono
+    track waits for the speaker step in a temporary file, not in memory.
+    """
     settings = Settings.from_config(ctx.config)
-    audio = decode(Path(path))
+    path = Path(path)
+    split = stream_channels_differ(path)
     engine = load_engine(settings.engine, settings.model, settings.device, settings.threads)
-    tracks = split_tracks(audio, settings.me_channel)
-    progress = Progress(ctx.progress, audio.duration * len(tracks))
-    language = settings.language
-    segments: list[Segment] = []
-    flags: list[Flag] = decoding_flags(audio)
-    options = settings.decode_options(language)
-    for track in tracks:
-        track_segments, track_flags, detected = transcribe_track(engine, track, options, settings.vad, progress)
-        if options.language is None and detected:
-            language = detected
-            options = settings.decode_options(detected)  # both channels in one language
-        segments += track_segments
-        flags += track_flags
-        progress.next_track(audio.duration)
+    me = 0 if settings.me_channel == "left" else 1
+    parties = [(i, "me" if i == me else "them") for i in (0, 1)] if split else [(None, None)]
+    spool = SampleSpool() if not split and settings.speakers else None
+    try:
+        with open_stream(path) as stream:
+            run = Run(engine, settings, Progress(ctx.progress, len(parties), stream.declared_duration))
+            windows = [SpeechWindow(settings.vad) for _ in parties]
+            for block, last in with_last(stream.blocks(CHUNK_S)):
+                tracks = split_tracks(block, split)
+                if spool is not None:
+                    spool.append(tracks[0])
+                for i, (window, samples) in enumerate(zip(windows, tracks)):
+                    run.take(window.push(samples, final=last), i, *parties[i])
+            if stream.decoded == 0:
+                why = f" ({stream.error})" if stream.error else ""
+                raise ReadError(f"No audio could be decoded from {path.name}{why}; the file is damaged or not audio.")
+        return finish(run, stream, spool, split)
+    finally:
+        if spool is not None:
+            spool.close()
+
+
+def with_last(blocks: Iterator[np.ndarray]) -> Iterator[tuple[np.ndarray, bool]]:
+    """Each block and whether it is the last: the last one hands out all its speech.
+
+    A file shorter than a block is then one window, transcribed in one call as before.
+    """
+    held = None
+    for block in blocks:
+        if held is not None:
+            yield held, False
+        held = block
+    if held is not None:
+        yield held, True
+
+
+def finish(run: Run, stream: AudioStream, spool: SampleSpool | None, split: bool) -> ReadResult:
+    """Speakers on a one-channel call, segments in time order, and the evidence's meta."""
+    engine, settings, segments = run.engine, run.settings, run.segments
     speakers = None
-    if len(tracks) == 1 and settings.speakers and segments:
-        found = label_speakers(tracks[0].samples, segments)
+    if spool is not None and segments:
+        found = label_speakers(spool, segments)  # reads each turn's samples back by slice
         segments, speakers = found.segments, found.meta
     segments = [replace(s, meta={k: v for k, v in s.meta.items() if k != WORDS_KEY}) for s in segments]
     segments.sort(key=lambda s: (s.start or 0.0, s.channel or 0))
     meta = {
-        "duration": round(audio.duration, 3), "language": language, "engine": engine.name,
+        "duration": round(stream.duration, 3), "language": run.language, "engine": engine.name,
         "model": engine.model_label,
         # engine and model again inside settings: the pipeline writes `settings` to the custody log
         "settings": {"engine": engine.name, "model": engine.model_label, **engine.settings,
-                     **options.as_dict(), "vad": settings.vad, "me_channel": settings.me_channel,
+                     **run.options.as_dict(), "vad": settings.vad, "me_channel": settings.me_channel,
                      "speakers": settings.speakers},
-        "channels": {"source": audio.source_channels, "split": len(tracks) > 1,
-                     "me_channel": settings.me_channel if len(tracks) > 1 else None},
-        "codec": audio.codec, "source_rate": audio.source_rate,
+        "channels": {"source": stream.source_channels, "split": split,
+                     "me_channel": settings.me_channel if split else None},
+        "codec": stream.codec, "source_rate": stream.source_rate,
         **({"speakers": speakers} if speakers else {}),
     }
     return ReadResult(segments, reader=f"{engine.name}:{engine.model_label}-{engine.settings['compute_type']}",
-                      flags=flags, meta=meta)
+                      flags=decoding_flags(stream) + run.flags, meta=meta)
 
 
-def split_tracks(audio: Audio, me_channel: str) -> list[Track]:
-    """Two tracks with parties when the channels carry different speech, else the mono mix."""
-    if not channels_differ(audio):
-        return [Track(audio.mono(), None, None)]
-    me = 0 if me_channel == "left" else 1
-    left, right = audio.samples[0], audio.samples[1]
-    voices = (own_voice(left, right), own_voice(right, left))
-    return [Track(voices[i], i, "me" if i == me else "them") for i in (0, 1)]
+def split_tracks(block: np.ndarray, split: bool) -> list[np.ndarray]:
+    """A block's tracks: each channel with the other party's bleed muted, or the mono mix."""
+    if not split:
+        return [block.mean(axis=0).astype(np.float32) if block.shape[0] > 1 else block[0]]
+    left, right = block[0], block[1]
+    return [own_voice(left, right), own_voice(right, left)]
 
 
-def decoding_flags(audio: Audio) -> list[Flag]:
+def decoding_flags(audio: Audio | AudioStream) -> list[Flag]:
     """A file that stopped decoding early, or is shorter than its header says, is degraded."""
     missing = (audio.declared_duration or 0.0) - audio.duration
     if audio.error or missing > 1.0:
@@ -155,22 +217,28 @@ def decoding_flags(audio: Audio) -> list[Flag]:
     return []
 
 
-def transcribe_track(engine: Engine, track: Track, options: DecodeOptions, use_vad: bool,
-                     progress: Progress) -> tuple[list[Segment], list[Flag], str | None]:
-    """Transcribe the speech of one track, check it, retry problems once, flag the rest."""
+def transcribe_track(engine: Engine, track: Track, options: DecodeOptions,
+                     regions: list[tuple[float, float]] | None, progress: Progress | None = None,
+                     index: int = 0) -> tuple[list[Segment], list[Flag], str | None]:
+    """Transcribe the speech of one track (or window), check it, retry problems once, flag the rest.
+
+    `regions` are VAD's speech in seconds of `track.samples`; None sends all of it
+    (VAD off) and skips the dropped-speech check.
+    """
     duration = len(track.samples) / SAMPLE_RATE
-    regions = speech_regions(track.samples) if use_vad else [(0.0, duration)]
-    if not regions:
+    spans = regions if regions is not None else [(0.0, duration)]
+    if not spans:
         return [], [], None
-    speech = SpeechMap(tuple(regions))
+    speech = SpeechMap(tuple(spans))
     transcript = engine.transcribe(speech.cut(track.samples), options)
     raw = []
     for seg in transcript.segments:
         pieces = to_file_times(seg, speech)
         raw += pieces
-        progress.at(pieces[-1].end if pieces else 0.0)
+        if progress is not None and pieces:
+            progress.at(index, track.offset + pieces[-1].end)
     safer = options.safer() if options.language else DecodeOptions(transcript.language).safer()
-    good, flags = review(engine, track, raw, regions if use_vad else None, safer)
+    good, flags = review(engine, track, raw, regions, safer)
     return [to_segment(s, track, extra) for s, extra in good], flags, transcript.language
 
 
@@ -215,7 +283,8 @@ def review(engine: Engine, track: Track, raw: list[RawSegment], regions: list[tu
             kept += [(s, ("retried",)) for s in redo]
         else:
             kept.append((seg, ("hallucination",)))
-            flags.append(Flag("hallucination", f"likely invented text: {reason}", round(seg.start, 2), round(seg.end, 2)))
+            flags.append(Flag("hallucination", f"likely invented text: {reason}", round(track.offset + seg.start, 2),
+                              round(track.offset + seg.end, 2)))
     if regions is not None:
         covered = [(s.start, s.end) for s, extra in kept if "hallucination" not in extra]
         for start, end in (g for g in uncovered(regions, covered) if g[1] - g[0] >= MIN_GAP_S):
@@ -224,7 +293,7 @@ def review(engine: Engine, track: Track, raw: list[RawSegment], regions: list[tu
                 kept += [(s, ("recovered",)) for s in redo]
             else:
                 flags.append(Flag("dropped_speech", f"{end - start:.1f} s of detected speech has no transcript",
-                                  round(start, 2), round(end, 2)))
+                                  round(track.offset + start, 2), round(track.offset + end, 2)))
     kept.sort(key=lambda item: item[0].start)
     return kept, flags
 
@@ -263,11 +332,14 @@ def _speech_share(seg: RawSegment, regions: list[tuple[float, float]] | None) ->
 
 def to_segment(seg: RawSegment, track: Track, extra: tuple[str, ...]) -> Segment:
     """The project's Segment, at the edge."""
-    return Segment(text=seg.text, start=round(seg.start, 2), end=round(seg.end, 2), party=track.party,
+    return Segment(text=seg.text, start=float(round(track.offset + seg.start, 2)),
+                   end=float(round(track.offset + seg.end, 2)),
+                   party=track.party,
                    channel=track.channel, avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob,
                    flags=extra, meta={**({"compression_ratio": seg.compression_ratio} if seg.compression_ratio else {}),
                                       # file-time words for `speakers` to cut at a voice change; not stored
-                                      **({WORDS_KEY: seg.words} if seg.words else {})})
+                                      **({WORDS_KEY: tuple((track.offset + a, track.offset + b, w)
+                                                           for a, b, w in seg.words)} if seg.words else {})})
 
 
 def transcribe_file(path: Path, config: dict[str, Any] | None = None, tz: str = "Asia/Shanghai",
