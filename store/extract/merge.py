@@ -1,0 +1,107 @@
+"""One commitment, once: restatements, plans and halves of one act merged in a text.
+
+申请分期，每个月还1580 is one plan; 您周五还两千…您周五还进来 one payment; 减掉三百的违约金，
+利息打八折 two waivers (different fees); 明天去还款，先缴五千 one payment said in two halves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from store.extract import rules as R
+from store.extract.acts import PARTIES, Act, Promise
+
+
+def merge_plans(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """A sentence describes one plan: its installments (分期，分十二期，每期两千) are one promise.
+
+    The plan keeps the first sum named (the total, else the per-period sum) and the first day.
+    """
+    out: list[tuple[Promise, Act]] = []
+    for p, act in found:
+        first = next((i for i, (q, _) in enumerate(out) if q.kind == "installment" == p.kind and q.party == p.party),
+                     None)
+        if first is None:
+            out.append((p, act))
+            continue
+        q, q_act = out[first]
+        amount = (q.amount, q.currency) if q.amount is not None else (p.amount, p.currency)
+        due = (q.due, q.due_grain) if q.due is not None else (p.due, p.due_grain)
+        out[first] = (replace(q, amount=amount[0], currency=amount[1], due=due[0], due_grain=due[1]), q_act)
+    return out
+
+def fee_objects(text: str, act: Act) -> frozenset[str]:
+    """The fees an act's clause names up to the act (利息部分打九折): two waivers of different fees are two."""
+    start = max(text.rfind(c, 0, act.start) for c in _CLAUSE_STOPS) + 1
+    return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, start, act.end))
+
+_FEE_WORD = re.compile(R.FEE, re.IGNORECASE)
+
+_CLAUSE_STOPS = "，,。；;！!？?\n "
+
+def _covered(p: Promise, q: Promise) -> bool:
+    """Does q say all that p says and more (its sum and its day, where p has them)?"""
+    pd, qd = (p.due.date() if p.due else None), (q.due.date() if q.due else None)
+    return ((p.amount is None or p.amount == q.amount) and (pd is None or pd == qd)
+            and (p.amount, pd) != (q.amount, qd))
+
+def merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tuple[Promise, Act]]:
+    """One act named twice (申请分期，每个月还1580; 您周五还两千…您周五还进来) is one promise.
+
+    A promise is dropped when another of the same kind and party says all it says and more, unless
+    it names a fee the other does not (减掉三百的违约金，利息打八折 are two waivers); two payments
+    with different sums or days both stay.
+    """
+    def restates(i: int, j: int) -> bool:
+        """Is found[i] a restatement of found[j]?"""
+        (p, p_act), (q, q_act) = found[i], found[j]
+        if i == j or q.kind != p.kind or q.party != p.party:
+            return False
+        p_objects, q_objects = fee_objects(text, p_act), fee_objects(text, q_act)
+        if _covered(p, q):
+            return p_objects <= q_objects
+        same = (p.amount, p.due) == (q.amount, q.due)  # the same act said twice: keep the one naming more
+        return same and (p_objects < q_objects or (p_objects == q_objects and j < i))
+
+    kept = [found[i] for i in range(len(found)) if not any(restates(i, j) for j in range(len(found)))]
+    return _join_halves(kept)
+
+def _join_halves(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """A payment said in two halves, its day then its sum (明天去还款，先缴五千), is one payment.
+
+    Only when the text holds exactly one payment of the party with a day and no sum and one with a
+    sum and no day: two sums or two days are two payments (周三先还一千，周末再还两千).
+    """
+    for party in PARTIES:
+        payments = [(i, p) for i, (p, act) in enumerate(found)
+                    if p.kind == "payment" and p.party == party and not act.refund]
+        dated = [(i, p) for i, p in payments if p.due is not None and p.amount is None]
+        summed = [(i, p) for i, p in payments if p.amount is not None and p.due is None]
+        if len(payments) == 2 and len(dated) == 1 and len(summed) == 1:
+            (i, d), (j, a) = dated[0], summed[0]
+            found[j] = (replace(a, due=d.due, due_grain=d.due_grain), found[j][1])
+            found = found[:i] + found[i + 1:]
+    return found
+
+def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
+    """An `other` that names no object (保证, 寄到您家里) yields to a concrete promise of its party.
+
+    结清凭证…纸质版的寄到您家里 is one settlement proof, delivered.
+    """
+    def generic(act: Act) -> bool:
+        return bool(R.GENERIC_OTHER.search(text, act.start, act.end)
+                    or not R.OTHER_OBJECT.search(text, act.start, act.end))
+
+    concrete = {p.party for p, act in found if p.kind != "other" or not generic(act)}
+    kept = [(p, act) for p, act in found if not (p.kind == "other" and p.party in concrete and generic(act))]
+    for p, act in found:  # 结清证明已为您申请，预计7个工作日内发送至您的邮箱: the delivery's day is the document's
+        if (p, act) not in kept and p.due is not None:
+            i = next((i for i, (q, _) in enumerate(kept) if q.party == p.party and q.due is None
+                      and q.kind in _DOCUMENT_KINDS), None)
+            if i is not None:
+                kept[i] = (replace(kept[i][0], due=p.due, due_grain=p.due_grain), kept[i][1])
+    return [p for p, _ in kept]
+
+# Kinds that are a document to deliver: a delivery's day is theirs.
+_DOCUMENT_KINDS = frozenset({"other", "settlement_proof"})

@@ -1,0 +1,118 @@
+"""An act's date and amount: from its own clause, else a neighbouring clause with no act.
+
+A date or a sum belongs to the clause it stands in. Dates that name a thing (本月账单), recur
+(每月25号), are the span of an extension (延后七天), count from an event (还清以后 七个工作日)
+or say 'now' are no due.
+"""
+
+from __future__ import annotations
+
+from store.extract import rules as R
+from store.extract.acts import Act, Context, anchor
+from store.extract.clauses import Sentence
+from store.extract.money import AmountMatch
+from store.extract.timex import DateMatch
+
+
+def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: tuple[int, int],
+            condition: tuple[int, int] | None) -> tuple[DateMatch | None, AmountMatch | None, bool]:
+    """The act's date and amount: its own clause (or condition), else a neighbouring clause with no act."""
+    def inside(x, span) -> bool:
+        return span[0] <= x.start < span[1]
+
+    def free(item) -> bool:
+        return sent.condition_of(item.start, item.end) is None
+
+    dates = [d for d in ctx.dates if not d.past
+             and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))  # 晚上九点以后: hours, not a due
+             and not any(_straddles(d, a) for a in acts)
+             and not _modifier(ctx.text, d) and not R.NOW.match(d.text)]
+    amounts = ctx.amounts
+    if condition is not None:
+        if clause[0] <= condition[0] < clause[1]:  # 您这周六之前要是能凑够四千九: the clause's own words
+            condition = (clause[0], condition[1])
+        date = next((d for d in dates if inside(d, condition) and d.end <= condition[1]), None)
+        amount = next((a for a in amounts if inside(a, condition) and a.end <= condition[1]), None)
+        return date, amount, bool(date or amount)
+    if act.kind not in SUM_KINDS:
+        amounts = []
+    dates = [d for d in dates if not _after_event(ctx, sent, d)]
+    if act.kind == "installment":  # 从下个月开始扣: when the plan starts
+        dates = [d for d in dates if not (R.STARTS_AFTER.match(ctx.text, d.end)
+                                          or R.STARTING_BEFORE.search(ctx.text, max(0, d.start - 12), d.start))]
+    if act.kind in ("stop_collection", "waiver"):  # 这个月先不打电话, 这个月先免收: a period, not a deadline
+        dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
+    if act.kind == "extension":  # 原8月18日的还款日延至9月18日: the new date comes after the act
+        dates = sorted(dates, key=lambda d: d.start < act.start)
+    own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
+    own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
+    date, amount, own = own_date, own_amount, bool(own_date or own_amount)
+    phrase = _phrase(ctx.text, sent, clause, acts) if act.kind == "payment" else []
+    for neighbour in _neighbours(sent, clause) + phrase:
+        if any(neighbour[0] <= anchor(a) < neighbour[1] for a in acts):
+            continue
+        if neighbour[0] > clause[0] and R.TOPIC_SHIFT.match(ctx.text, neighbour[0]):
+            continue  # 停催一个月 | 然后八月五号之前…: what comes after 然后 is the next act's
+        near_date = next((d for d in dates if inside(d, neighbour) and free(d)), None)
+        near_amount = next((a for a in amounts if inside(a, neighbour) and free(a)), None)
+        own = own or (neighbour in phrase and bool(near_date or near_amount))
+        date, amount = date or near_date, amount or near_amount
+    return date, amount, own
+
+def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act]) -> list[tuple[int, int]]:
+    """The act-less clauses joined to this one by pauses alone (speech without punctuation).
+
+    今天下午四点之前 | 必须把逾期的 | 三千四 | 还进来 is one demand said in four breaths: its day and
+    its sum are its own. The walk goes back from the verb and stops at punctuation and at a clause
+    with an act of its own.
+    """
+    i = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if i < 0:
+        return []
+    out = []
+    for step in (-1,):  # a day and a sum are said before the verb: 今天下午 | 三千四 | 还进来
+        j = i
+        while 0 <= j + step < len(sent.clauses):
+            a, b = sorted((sent.clauses[j], sent.clauses[j + step]))
+            if text[a[1]:b[0]].strip():
+                break  # a comma or a stop between them, or the clause ends in punctuation
+            j += step
+            nxt = sent.clauses[j]
+            if any(nxt[0] <= anchor(x) < nxt[1] for x in acts):
+                break
+            out.append(nxt)
+    return out
+
+def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
+    """A span right after a condition that ends in 后 counts from that event, not from now
+    (在您还清以后 七个工作日 寄给您: seven working days after a payment nobody has dated)."""
+    if not R.SPAN.match(ctx.text[date.start:date.end].strip()):
+        return False
+    return any(c[1] <= date.start and not ctx.text[c[1]:date.start].strip(" ，,") and
+               ctx.text[c[0]:c[1]].rstrip().endswith("后") for c in sent.conditions)
+
+def _modifier(text: str, date: DateMatch) -> bool:
+    """A date that names a thing (本月账单), a recurring day (每月25号), or a span after 延 (延后七天)."""
+    before = text[max(0, date.start - 2):date.start]
+    return (bool(R.DATE_MODIFIER.match(text, date.end)) or "每" in before or text[max(0, date.start - 4):date.start].lower() == "for "
+            or (text.startswith("后", date.start) and bool(R.EXTEND_BEFORE.search(before))))
+
+def _straddles(date: DateMatch, act: Act) -> bool:
+    """A date that shares words with an act without holding it or being held (延后七天: 后 is the act's)."""
+    overlap = date.start < act.end and act.start < date.end
+    nested = (act.start <= date.start and date.end <= act.end) or (date.start <= act.start and act.end <= date.end)
+    return overlap and not nested
+
+def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]]:
+    i = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if i < 0:
+        return []
+    return [sent.clauses[j] for j in (i - 1, i + 1) if 0 <= j < len(sent.clauses)]
+
+# Kinds a sum belongs to: the sum paid, waived, or split (an extension or a callback has none).
+SUM_KINDS = frozenset({"payment", "installment", "waiver"})
+
+def per_period(ctx: Context, sent: Sentence) -> AmountMatch | None:
+    """The plan's sum per period in the sentence (每期两千, 月供1,500)."""
+    return next((a for a in ctx.amounts if sent.start <= a.start < sent.end
+                 and R.PER_PERIOD.search(ctx.text, max(sent.start, a.start - 5), a.start)), None)
