@@ -64,6 +64,8 @@ def party_of(ctx: Context, act: Act, clause: tuple[int, int], sent0: int) -> str
     if act.refund:
         return "them"
     actor, is_subject = actor_of(text, clause[0], act.start, speaker)
+    if actor is None and text[act.start:act.start + 1] in R.BENEFICIARY:  # 这两天给您更正: 给您 says who acts
+        actor, is_subject = actor_of(text, act.start, act.end, speaker)
     if actor is None:
         actor, is_subject = actor_of(text, sent0, act.start, speaker)
     demanded = bool(R.DEMAND.search(text, clause[0], act.start))
