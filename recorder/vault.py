@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recorder.errors import RecorderError
+from store.custody import file_sha256
 
 CHUNK = 1024 * 1024
 
@@ -43,23 +44,13 @@ def vault_relative_path(sha256: str, name: str) -> str:
 
 
 def hash_file(path: Path) -> str:
-    """SHA-256 of a file, read in chunks (originals can be large recordings)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """SHA-256 of a file (see `store.custody.file_sha256`)."""
+    return file_sha256(path)
 
 
 def hash_prefix(path: Path, size: int) -> str:
     """SHA-256 of the first `size` bytes of a file: does this file begin with an earlier, shorter copy?"""
-    digest = hashlib.sha256()
-    left = size
-    with open(path, "rb") as f:
-        while left > 0 and (chunk := f.read(min(CHUNK, left))):
-            digest.update(chunk)
-            left -= len(chunk)
-    return digest.hexdigest()
+    return file_sha256(path, limit=size)
 
 
 def _copy_and_hash(src: Path, tmp_dir: Path) -> tuple[str, int, Path]:

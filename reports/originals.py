@@ -11,13 +11,13 @@ Design decisions:
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-CHUNK = 1 << 20
+from store.custody import file_sha256
+
 MAX_NAME_BYTES = 150
 RESERVED = re.compile(r'[<>:"/\\|?*]')
 
@@ -53,14 +53,6 @@ def unique_names(evidence: list[dict[str, Any]]) -> dict[int, str]:
     return out
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def originals_beside(folder: Path, evidence: list[dict[str, Any]]) -> dict[int, str]:
     """Evidence id -> `originals/<name>` for each original found, unchanged, under `folder`."""
     found = {}
@@ -69,7 +61,7 @@ def originals_beside(folder: Path, evidence: list[dict[str, Any]]) -> dict[int, 
         ev = by_id[ev_id]
         path = folder / relative
         try:
-            if path.is_file() and path.stat().st_size == ev.get("size") and _sha256(path) == ev["sha256"]:
+            if path.is_file() and path.stat().st_size == ev.get("size") and file_sha256(path) == ev["sha256"]:
                 found[ev_id] = relative
         except OSError:
             continue

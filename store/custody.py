@@ -41,6 +41,25 @@ def _canonical(row: dict[str, Any]) -> str:
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def file_sha256(path: Path, limit: int | None = None) -> str:
+    """SHA-256 of a file (or of its first `limit` bytes), read in chunks: originals can be long recordings.
+
+    The one file hash of the project: the vault, `recorder verify` and the report's check of the
+    originals beside it all call this.
+    """
+    digest = hashlib.sha256()
+    left = limit
+    with open(path, "rb") as f:
+        while (left is None or left > 0) and (chunk := f.read(_CHUNK if left is None else min(_CHUNK, left))):
+            digest.update(chunk)
+            if left is not None:
+                left -= len(chunk)
+    return digest.hexdigest()
+
+
+_CHUNK = 1 << 20
+
+
 def row_hash(row: dict[str, Any]) -> str:
     return hashlib.sha256(_canonical(row).encode("utf-8")).hexdigest()
 
