@@ -11,7 +11,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -24,23 +23,14 @@ from recorder.intake import ingest_file
 from recorder.kinds import detect_kind
 from recorder.readers import reader_for
 from recorder.verify import verify_home
-from recorder.watcher import InboxWatcher
 from store.promises import list_promises
 from store.search import search
 from tests.conftest import REPO
+from tests.test_watcher import Running, wait_for
 from transcribe.segment import ReadContext
 
 DOCS = REPO / "tests" / "fixtures" / "docs"
 PROMISE = "2024-08-14 14:{:02d} 客服：我们可以帮您减免违约金，三个工作日内停止催收。\n"
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def query(home: Home, sql: str, params=()) -> list[tuple]:
@@ -58,23 +48,6 @@ def settled(home: Home, evidence: int) -> bool:
     count = query(home, "SELECT COUNT(*) FROM evidence")[0][0]
     busy = query(home, "SELECT COUNT(*) FROM jobs WHERE state IN ('pending', 'running')")[0][0]
     return count == evidence and busy == 0
-
-
-class Running:
-    """A watcher running `run_forever` in a thread, stopped at exit."""
-
-    def __init__(self, home: Home, **options):
-        self.watcher = InboxWatcher(home, **options)
-        self.thread = threading.Thread(target=self.watcher.run_forever, daemon=True)
-
-    def __enter__(self) -> "Running":
-        self.thread.start()
-        time.sleep(0.5)  # let the observer start
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.watcher.stop()
-        self.thread.join(timeout=30)
 
 
 def run_cli(home: Home, *args: str):
