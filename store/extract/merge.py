@@ -33,7 +33,9 @@ def merge_plans(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
 
 def fee_objects(text: str, act: Act) -> frozenset[str]:
     """The fees an act's clause names up to the act (利息部分打九折): two waivers of different fees are two."""
-    start = max(text.rfind(c, 0, act.start) for c in _CLAUSE_STOPS) + 1
+    start = act.start  # back to the clause's start: as far as the clause, not the whole text
+    while start > 0 and text[start - 1] not in _CLAUSE_STOPS:
+        start -= 1
     return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, start, act.end))
 
 _FEE_WORD = re.compile(R.FEE, re.IGNORECASE)
@@ -51,21 +53,29 @@ def merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tupl
 
     A promise is dropped when another of the same kind and party says all it says and more, unless
     it names a fee the other does not (减掉三百的违约金，利息打八折 are two waivers); two payments
-    with different sums or days both stay.
+    with different sums or days both stay. A restatement follows what it restates closely, so each
+    promise is compared with its RESTATEMENT_REACH neighbours only: a long text stays linear.
     """
+    objects = [fee_objects(text, act) for _, act in found]
+
     def restates(i: int, j: int) -> bool:
         """Is found[i] a restatement of found[j]?"""
-        (p, p_act), (q, q_act) = found[i], found[j]
+        (p, _), (q, _) = found[i], found[j]
         if i == j or q.kind != p.kind or q.party != p.party:
             return False
-        p_objects, q_objects = fee_objects(text, p_act), fee_objects(text, q_act)
         if _covered(p, q):
-            return p_objects <= q_objects
+            return objects[i] <= objects[j]
         same = (p.amount, p.due) == (q.amount, q.due)  # the same act said twice: keep the one naming more
-        return same and (p_objects < q_objects or (p_objects == q_objects and j < i))
+        return same and (objects[i] < objects[j] or (objects[i] == objects[j] and j < i))
 
-    kept = [found[i] for i in range(len(found)) if not any(restates(i, j) for j in range(len(found)))]
+    def near(i: int) -> range:
+        return range(max(0, i - RESTATEMENT_REACH), min(len(found), i + RESTATEMENT_REACH + 1))
+
+    kept = [found[i] for i in range(len(found)) if not any(restates(i, j) for j in near(i))]
     return _join_halves(kept)
+
+
+RESTATEMENT_REACH = 12  # promises either side (a sentence rarely holds more than three)
 
 def _join_halves(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
     """A payment said in two halves, its day then its sum (明天去还款，先缴五千), is one payment.
@@ -94,9 +104,10 @@ def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Pro
                     or not R.OTHER_OBJECT.search(text, act.start, act.end))
 
     concrete = {p.party for p, act in found if p.kind != "other" or not generic(act)}
-    kept = [(p, act) for p, act in found if not (p.kind == "other" and p.party in concrete and generic(act))]
-    for p, act in found:  # 结清证明已为您申请，预计7个工作日内发送至您的邮箱: the delivery's day is the document's
-        if (p, act) not in kept and p.due is not None:
+    dropped = [p.kind == "other" and p.party in concrete and generic(act) for p, act in found]
+    kept = [item for item, drop in zip(found, dropped, strict=True) if not drop]
+    for (p, _), drop in zip(found, dropped, strict=True):  # 结清证明已为您申请，预计7个工作日内发送至您的邮箱:
+        if drop and p.due is not None:  # the delivery's day is the document's
             i = next((i for i, (q, _) in enumerate(kept) if q.party == p.party and q.due is None
                       and q.kind in _DOCUMENT_KINDS), None)
             if i is not None:
