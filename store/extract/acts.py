@@ -18,6 +18,7 @@ from store.extract.timex import DateMatch
 
 PARTIES = ("me", "them")
 
+
 @dataclass(frozen=True)
 class Promise:
     """One commitment; `text` is the sentence as written, [start, end) its span in the input."""
@@ -40,6 +41,7 @@ class Promise:
                 "currency": self.currency, "due": self.due.isoformat() if self.due else None,
                 "condition": self.condition}
 
+
 @dataclass(frozen=True)
 class Act:
     """A trigger: the words naming an act of `kind` at [start, end)."""
@@ -48,6 +50,7 @@ class Act:
     start: int
     end: int
     refund: bool = False  # money going back to the borrower: the lender pays
+
 
 @dataclass
 class Context:
@@ -60,6 +63,7 @@ class Context:
     answered: bool  # a question answered yes by the other side
     restated: bool = False  # the text restates what the other side agreed to (你也答应了)
 
+
 def find_acts(text: str, s0: int, s1: int) -> list[Act]:
     """Kind triggers in the sentence; earlier kinds claim their span first."""
     found: list[Act] = []
@@ -68,6 +72,7 @@ def find_acts(text: str, s0: int, s1: int) -> list[Act]:
             if m.end() > m.start() and not any(m.start() < a.end and a.start < m.end() for a in found):
                 found.append(Act(kind, m.start(), m.end(), refund=pattern is R.REFUND))
     return _deliveries(text, sorted(found, key=lambda a: a.start))
+
 
 def _deliveries(text: str, acts: list[Act]) -> list[Act]:
     """A delivery that names no document (今天下午快递寄出) delivers the settlement proof named before it."""
@@ -78,6 +83,7 @@ def _deliveries(text: str, acts: list[Act]) -> list[Act]:
             act = replace(act, kind="settlement_proof")
         out.append(act)
     return out
+
 
 def anchor(act: Act) -> int:
     """The offset that places an act in a clause: its last character (罚息这块 我给您免了)."""

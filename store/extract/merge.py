@@ -31,6 +31,7 @@ def merge_plans(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
         out[first] = (replace(q, amount=amount[0], currency=amount[1], due=due[0], due_grain=due[1]), q_act)
     return out
 
+
 def fee_objects(text: str, act: Act) -> frozenset[str]:
     """The fees an act's clause names up to the act (利息部分打九折): two waivers of different fees are two."""
     start = act.start  # back to the clause's start: as far as the clause, not the whole text
@@ -38,15 +39,19 @@ def fee_objects(text: str, act: Act) -> frozenset[str]:
         start -= 1
     return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, start, act.end))
 
+
 _FEE_WORD = re.compile(R.FEE, re.IGNORECASE)
 
+
 _CLAUSE_STOPS = "，,。；;！!？?\n "
+
 
 def _covered(p: Promise, q: Promise) -> bool:
     """Does q say all that p says and more (its sum and its day, where p has them)?"""
     pd, qd = (p.due.date() if p.due else None), (q.due.date() if q.due else None)
     return ((p.amount is None or p.amount == q.amount) and (pd is None or pd == qd)
             and (p.amount, pd) != (q.amount, qd))
+
 
 def merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tuple[Promise, Act]]:
     """One act named twice (申请分期，每个月还1580; 您周五还两千…您周五还进来) is one promise.
@@ -77,6 +82,7 @@ def merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tupl
 
 RESTATEMENT_REACH = 12  # promises either side (a sentence rarely holds more than three)
 
+
 def _join_halves(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
     """A payment said in two halves, its day then its sum (明天去还款，先缴五千), is one payment.
 
@@ -93,6 +99,7 @@ def _join_halves(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
             found[j] = (replace(a, due=d.due, due_grain=d.due_grain), found[j][1])
             found = found[:i] + found[i + 1:]
     return found
+
 
 def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
     """An `other` that names no object (保证, 寄到您家里) yields to a concrete promise of its party.
@@ -113,6 +120,7 @@ def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Pro
             if i is not None:
                 kept[i] = (replace(kept[i][0], due=p.due, due_grain=p.due_grain), kept[i][1])
     return [p for p, _ in kept]
+
 
 # Kinds that are a document to deliver: a delivery's day is theirs.
 _DOCUMENT_KINDS = frozenset({"other", "settlement_proof"})

@@ -14,6 +14,7 @@ from store.extract.acts import PARTIES, Act, Context
 def _flip(party: str) -> str:
     return "them" if party == "me" else "me"
 
+
 def _person_party(word: str, beneficiary: bool, speaker: str | None) -> str:
     """The party a pronoun stands for; a beneficiary (帮您) points at the other side."""
     w = word.lower()
@@ -29,6 +30,7 @@ def _person_party(word: str, beneficiary: bool, speaker: str | None) -> str:
     else:  # 您 from an unknown speaker is an agent talking to the borrower
         party = "them" if w in ("你们", "您们") else "me"
     return _flip(party) if beneficiary else party
+
 
 def actor_of(text: str, start: int, end: int, speaker: str | None) -> tuple[str | None, bool]:
     """The party acting in text[start:end] and whether it is a subject (not only a beneficiary).
@@ -52,6 +54,7 @@ def actor_of(text: str, start: int, end: int, speaker: str | None) -> tuple[str 
         else:
             subject = party
     return (subject, True) if subject else (helper, False)
+
 
 def party_of(ctx: Context, act: Act, clause: tuple[int, int], sent0: int) -> str | None:
     """Who is bound by the act; None when it is a request to the other side, not a promise."""

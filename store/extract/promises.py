@@ -48,13 +48,17 @@ from store.extract.values import per_period, values_of
 # Kinds a lender can grant once and for all (已为您减免): granted, they stand; a document sent is done.
 _STANDING_KINDS = frozenset({"waiver", "extension", "installment", "stop_collection", "credit_report"})
 
+
 _NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
+
 
 def _short(text: str, clause: tuple[int, int]) -> bool:
     """A comment short enough to be about the act before it (能做到吗), not a question of its own."""
     return len(text[clause[0]:clause[1]].strip(" ，,。.？?！!~～")) <= _SHORT_COMMENT
 
+
 _SHORT_COMMENT = 6
+
 
 def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) -> bool:
     """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?
@@ -105,6 +109,7 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
         return False
     return bool(done and not granted)
 
+
 def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Act]]:
     acts = find_acts(ctx.text, s0, s1)
     if not acts:
@@ -126,6 +131,7 @@ def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Ac
             out.setdefault(key, (promise, act))
     return merge_plans(list(out.values()))
 
+
 def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:
     """A condition that asks the borrower to pay, with a sum or date of its own, is their payment."""
     if act.kind != "payment" or act.refund:
@@ -141,6 +147,7 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
         return None
     actor, _ = actor_of(ctx.text, condition[0], act.start, ctx.speaker)
     return _promise(ctx, act.kind, actor or "me", sent, None, date, amount)
+
 
 def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
     if _blocked(ctx, sent, act, clause):
@@ -159,15 +166,18 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
         amount = per_period(ctx, sent)  # 分十二期，每期两千，第一期八月五号前还款
     return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
 
+
 def _topic_only(text: str, condition: tuple[int, int], act: Act) -> bool:
     """Does the condition only name the act's object as a topic (您这个结清证明的话)?"""
     before, after = text[condition[0]:act.start], text[act.end:condition[1]]
     return bool(R.TOPIC_ONLY.fullmatch(before.lstrip("如果要是假如若") or "") and R.TOPIC_ONLY.fullmatch(after))
 
+
 def _plan_in(acts: list[Act], act: Act, clause: tuple[int, int]) -> bool:
     """Does the payment's clause hold an installment plan or a lender's act that the payment belongs to?"""
     return any(a is not act and a.kind in R.LENDER_KINDS | {"installment"} and clause[0] <= anchor(a) < clause[1]
                for a in acts)
+
 
 def _condition_text(ctx: Context, sent: Sentence, act: Act) -> str | None:
     """The condition the act depends on: the nearest condition of its sentence, else None."""
@@ -175,6 +185,7 @@ def _condition_text(ctx: Context, sent: Sentence, act: Act) -> str | None:
     after = [c for c in sent.conditions if c[0] >= act.end]
     span = before[-1] if before else (after[0] if after else None)
     return ctx.original[span[0]:span[1]].strip() or None if span else None
+
 
 def _promise(ctx: Context, kind: str, party: str, sent: Sentence, condition: str | None,
              date: DateMatch | None, amount: AmountMatch | None) -> Promise:
@@ -188,6 +199,7 @@ def _promise(ctx: Context, kind: str, party: str, sent: Sentence, condition: str
         due=date.due if date else None, due_grain=date.grain if date else None,
         condition=condition, start=s0 + lead, end=s0 + lead + len(quote), repairs=repaired,
     )
+
 
 def find_promises(
     text: str,
@@ -220,6 +232,7 @@ def find_promises(
         before = (here, (s0, s1), said_by)
     return drop_generic_others(merge_restatements(found, repaired), repaired)
 
+
 def _answers(text: str, asked: tuple[int, int], s0: int, s1: int, said_by: str | None) -> bool:
     """Is the sentence a yes from the other side to the one before (客户：…开个结清证明。客服：没问题…)?
 
@@ -233,23 +246,28 @@ def _answers(text: str, asked: tuple[int, int], s0: int, s1: int, said_by: str |
     asker = _labelled(text, asked[0])
     return (label is not None and asker is not None and asker != said_by) or "—" in text[asked[1] - 2:s0 + 1]
 
+
 def _labelled(text: str, start: int) -> str | None:
     """The speaker a sentence is labelled with (客服：…, Borrower: …), if any."""
     if R.LENDER_LABEL.match(text, start):
         return "them"
     return "me" if R.BORROWER_LABEL.match(text, start) else None
 
+
 def normalize(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     """The text the rules read: folded, read as Mandarin, sound-alikes repaired (same length)."""
     return repair(to_mandarin(fold(text)))
+
 
 def _dates(original: str, normalized: str, ref: datetime) -> list[DateMatch]:
     """Dates read in the normalized text (公作日 is 工作日), quoted from the original."""
     return [replace(d, text=original[d.start:d.end]) for d in find_dates(normalized, ref)]
 
+
 def _amounts(original: str, normalized: str) -> list[AmountMatch]:
     """Amounts read in the normalized text (換款2000 is 还款2000), quoted from the original."""
     return [replace(a, text=original[a.start:a.end]) for a in find_amounts(normalized)]
+
 
 def _by_span(items: list, spans: list[tuple[int, int]]) -> list[list]:
     """The items starting in each span, in one pass over both (so a long text stays linear)."""
@@ -264,6 +282,7 @@ def _by_span(items: list, spans: list[tuple[int, int]]) -> list[list]:
         out.append(ordered[i:j])
         i = j
     return out
+
 
 def extract_text(text: str, ref: datetime, speaker: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Dates, amounts and promises of one text: exactly the JSON of `recorder extract`."""

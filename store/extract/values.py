@@ -59,6 +59,7 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
         date, amount = date or near_date, amount or near_amount
     return date, amount, own
 
+
 def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act]) -> list[tuple[int, int]]:
     """The act-less clauses joined to this one by pauses alone (speech without punctuation).
 
@@ -83,6 +84,7 @@ def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act])
             out.append(nxt)
     return out
 
+
 def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
     """A span right after a condition that ends in 后 counts from that event, not from now
     (在您还清以后 七个工作日 寄给您: seven working days after a payment nobody has dated)."""
@@ -91,11 +93,13 @@ def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
     return any(c[1] <= date.start and not ctx.text[c[1]:date.start].strip(" ，,") and
                ctx.text[c[0]:c[1]].rstrip().endswith("后") for c in sent.conditions)
 
+
 def _modifier(text: str, date: DateMatch) -> bool:
     """A date that names a thing (本月账单), a recurring day (每月25号), or a span after 延 (延后七天)."""
     before = text[max(0, date.start - 2):date.start]
     return (bool(R.DATE_MODIFIER.match(text, date.end)) or "每" in before or text[max(0, date.start - 4):date.start].lower() == "for "
             or (text.startswith("后", date.start) and bool(R.EXTEND_BEFORE.search(before))))
+
 
 def _straddles(date: DateMatch, act: Act) -> bool:
     """A date that shares words with an act without holding it or being held (延后七天: 后 is the act's)."""
@@ -103,14 +107,17 @@ def _straddles(date: DateMatch, act: Act) -> bool:
     nested = (act.start <= date.start and date.end <= act.end) or (date.start <= act.start and act.end <= date.end)
     return overlap and not nested
 
+
 def _neighbours(sent: Sentence, clause: tuple[int, int]) -> list[tuple[int, int]]:
     i = sent.clauses.index(clause) if clause in sent.clauses else -1
     if i < 0:
         return []
     return [sent.clauses[j] for j in (i - 1, i + 1) if 0 <= j < len(sent.clauses)]
 
+
 # Kinds a sum belongs to: the sum paid, waived, or split (an extension or a callback has none).
 SUM_KINDS = frozenset({"payment", "installment", "waiver"})
+
 
 def per_period(ctx: Context, sent: Sentence) -> AmountMatch | None:
     """The plan's sum per period in the sentence (每期两千, 月供1,500)."""
