@@ -164,3 +164,20 @@ def test_any_written_sum_round_trips(yuan: int, fen: int) -> None:
 ])
 def test_shorthand_multipliers_stand_only_after_the_number(text: str, value: float) -> None:
     assert find_amounts(text)[0].value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("text", "value", "currency"), [
+    ("I'll give you three thousand next Friday", 3000, "CNY"),
+    ("two thousand five hundred by the 20th", 2500, "CNY"),
+    ("fifteen hundred bucks", 1500, "USD"),
+    ("a grand on Monday", 1000, "CNY"),
+    ("eight hundred dollars", 800, "USD"),
+])
+def test_english_number_words(text: str, value: float, currency: str) -> None:
+    (amount,) = find_amounts(text)
+    assert (amount.value, amount.currency) == (value, currency)
+
+
+@pytest.mark.parametrize("text", ["one or two of them", "call me in two days", "twelve months"])
+def test_english_number_words_without_magnitude_or_currency_are_not_sums(text: str) -> None:
+    assert find_amounts(text) == []

@@ -344,3 +344,9 @@ def test_noon_midnight_and_slashes() -> None:
     assert one("by midnight").value == datetime(2024, 8, 14, 0, tzinfo=REF.tzinfo)
     assert one("今天午夜之前").bound == "by"
     assert find_dates("24/7 customer service", REF) == []
+
+
+def test_english_weekday_written_short_or_after_its_week() -> None:
+    assert day_of("我fri之前transfer过去") == date(2024, 8, 16)
+    assert day_of("by Wednesday next week") == date(2024, 8, 21)
+    assert find_dates("we sat down and talked", REF) == []

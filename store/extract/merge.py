@@ -86,19 +86,32 @@ RESTATEMENT_REACH = 12  # promises either side (a sentence rarely holds more tha
 def _join_halves(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
     """A payment said in two halves, its day then its sum (明天去还款，先缴五千), is one payment.
 
-    Only when the text holds exactly one payment of the party with a day and no sum and one with a
-    sum and no day: two sums or two days are two payments (周三先还一千，周末再还两千).
+    The halves are a payment with a day and no sum and one with a sum and no day: the only two
+    payments of the party (in either order), or, among more, a dated one followed right away by
+    a summed one (明天去缴款，先缴五千，剩下的月底前转). Two sums or two days are two payments
+    (周三先还一千，周末再还两千).
     """
     for party in PARTIES:
-        payments = [(i, p) for i, (p, act) in enumerate(found)
+        payments = [i for i, (p, act) in enumerate(found)
                     if p.kind == "payment" and p.party == party and not act.refund]
-        dated = [(i, p) for i, p in payments if p.due is not None and p.amount is None]
-        summed = [(i, p) for i, p in payments if p.amount is not None and p.due is None]
-        if len(payments) == 2 and len(dated) == 1 and len(summed) == 1:
-            (i, d), (j, a) = dated[0], summed[0]
-            found[j] = (replace(a, due=d.due, due_grain=d.due_grain), found[j][1])
-            found = found[:i] + found[i + 1:]
+        pairs = [(i, j) for i, j in zip(payments, payments[1:], strict=False)
+                 if _dated_only(found[i][0]) and _summed_only(found[j][0])]
+        if len(payments) == 2 and not pairs and _summed_only(found[payments[0]][0]) \
+                and _dated_only(found[payments[1]][0]):
+            pairs = [(payments[1], payments[0])]
+        for dated, summed in reversed(pairs[:1] if len(payments) == 2 else pairs):
+            d, (a, act) = found[dated][0], found[summed]
+            found[summed] = (replace(a, due=d.due, due_grain=d.due_grain), act)
+            del found[dated]
     return found
+
+
+def _dated_only(p: Promise) -> bool:
+    return p.due is not None and p.amount is None
+
+
+def _summed_only(p: Promise) -> bool:
+    return p.amount is not None and p.due is None
 
 
 def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from text_to_num import text2num
+
 from store.extract.normalize import to_simplified
 
 
@@ -296,6 +298,35 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
     return found
 
 
+# English number words: a run of them is a sum when it has a magnitude (three thousand, fifteen
+# hundred, a grand) or a currency word after it (eight hundred dollars); "two" alone is not money.
+_EN_UNIT = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+            r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety")
+_EN_WORD = rf"(?:{_EN_UNIT}|hundred|thousand|million|grand)"
+_EN_RUN_RE = re.compile(rf"(?<![A-Za-z])(?:an?\s+)?{_EN_WORD}(?:(?:[\s-]|\s+and\s+){_EN_WORD})*(?![A-Za-z])",
+                        re.IGNORECASE)
+_EN_MAGNITUDE = re.compile(r"hundred|thousand|million|grand", re.IGNORECASE)
+_EN_CURRENCY_AFTER = re.compile(rf"\s?(?:{_SUFFIX})(?![A-Za-z])", re.IGNORECASE)
+
+
+def _english_amounts(folded: str) -> list[tuple[int, int, float, str]]:
+    """Sums written in English words (three thousand, fifteen hundred, eight hundred dollars)."""
+    found = []
+    for m in _EN_RUN_RE.finditer(folded):
+        words = m.group(0).lower()
+        currency = _EN_CURRENCY_AFTER.match(folded, m.end())
+        if not (_EN_MAGNITUDE.search(words) or currency):
+            continue
+        words = re.sub(r"^an?\s+", "one ", words).replace("grand", "thousand")
+        try:
+            value = float(text2num(words, "en"))
+        except ValueError:
+            continue
+        end = currency.end() if currency else m.end()
+        found.append((m.start(), end, value, _currency(currency) if currency else "CNY"))
+    return found
+
+
 def _moved_amounts(folded: str) -> list[tuple[int, int, float, str]]:
     """A bare number moved by a paying verb after it (把2500打到还款账户, 把3000转了)."""
     found = []
@@ -330,7 +361,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
     if not text:
         return []
     folded = fold(text)
-    candidates = _whole_amounts(folded) + _small_amounts(folded) + _implied_amounts(folded) + _moved_amounts(folded)
+    candidates = _whole_amounts(folded) + _small_amounts(folded) + _implied_amounts(folded) + _moved_amounts(folded)\
+        + _english_amounts(folded)
     out = []
     for start, end, value, currency in _choose(candidates, len(folded)):
         while end > start and text[end - 1].isspace():

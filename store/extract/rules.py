@@ -65,6 +65,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("settlement_proof", _compile(
         r"结清证明|结清凭证|清户证明|销户证明|结清单|结清确认|结清函|结清(的)?(证明|凭证|材料|函)|无欠款证明|清偿证明|还清证明"
         r"|(结清|还清|清偿|还款完毕|还完|无欠款|已结清|还款结清)" + _GS + r"(证明|凭证|确认函|函件|证书)"
+        r"|(信|函|文件|邮件)?证明(您|你)(已经?|已)?(全部|都)?(还清|结清|清偿|还完|付清)"
         r"|(开|出具|出|寄|发|给)(具|一张|张|一份|份)?" + _G + r"(结清|清偿|还清)" + _G + r"(证明|函|凭证)"
         r"|settlement (certificate|letter|proof|confirmation)"
         r"|(proof|certificate|letter|confirmation) of (settlement|payment|payoff|full payment)"
@@ -116,9 +117,9 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", _compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为)?(个)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
+        r"二次分期|个性化分期|分期(?!后的|以后的|选项|功能|按钮|入口|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为)?(个)?" + _N + r"{1,3}(个)?(期|个月|次|笔)"
         r"|停息挂账|每期|选(择)?" + _G + _N + r"{1,3}(个)?期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
-        r"|\binstal?lments?\b|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
+        r"|\binstal?lments?\b(?!\s?(选项|功能|按钮|入口|option|button|feature|tab))|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
     ("extension", _compile(
         r"延期|延长|宽限(?!期(是|为|有|一般|只有|最多|最长))|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
@@ -133,17 +134,17 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系(?!征信|银行|后台|主管|上级|法务|领导)|打(个|一个)?电话|打过来|打给|打回来|来电)"
         r"|打给(您|你)(?!们)|回过去|打回去|回拨|给(您|你|你们)打(个电话)?过去(?!\s?[0-9一二两三四五六七八九十几])|给(您|你)\s?update"
         r"|第一时间(通知|告诉|联系|回复|答复|打给)"
-        r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|联系(您|你)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
+        r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|(?<!只)(?<!只会)(?<!只能)联系(您|你)(?!本人)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
         r"|call (you |me )?back|get back to (you|me)|(?<!to )let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|(you'll|you will) (get|receive) (an? )?(sms|text|call|email|message|confirmation)|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", _compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清(?!时|的时候)|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
-        r"|补上|补齐|补缴|补(?=个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|拿出|拿(?!不)(?=[^，,。；;！!？?\s]{0,6}?出来)|清掉|结(?=了|掉)|(见到|看到|收到)(您的|你的)?(钱|款|还款)|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
+        r"|补上|补齐|补缴|补(?=\s?个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|拿出|拿(?!不)(?=[^，,。；;！!？?\s]{0,6}?出来)|清掉|结(?=了|掉)|(见到|看到|收到)(您的|你的)?(钱|款|还款)|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
         r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款欠])(?!(?<=多还)的)|(?<![月期])付(?!出|的)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给[^，,。；;\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组)))"
         r"|\b(pay|repay|transfer|wire|deposit|settle|clear)\w*\b(?! (schedule|plan|history|date|record|calendar)s?\b)|will be in your account|\breach(es)? your account|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
     ("other", _compile(
-        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|快递|打印|出(一|个)(份|张)?)" + _G + DOCUMENT +
+        r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|快递|打印|出(一|个)(份|张)?|\bsend\b|\be-?mail\b)" + _G + DOCUMENT +
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,4} " + EN_DOCUMENT +
         r"|" + EN_DOCUMENT + r"( \w+){0,3} (be )?(emailed|sent|mailed|posted|issued)" +
         r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|快递|打印|出(?!问题|错|现|来)|给(您|你|我们|你们)(发|寄|传|送|开|出))"
@@ -248,15 +249,16 @@ CONDITION = _compile(
     r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话|(?<![^，,。；;\s])等[^，,。；;！!？?\s]{1,14}?(的时候|之后|以后)"
     r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后)"
-    r"|\b(if|once|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
+    r"|\b(if|once|as soon as|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
     r"(?:(?!\s(?:we|i|they|you'll)(?:'ll|\s|$))[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)  # …by Friday | we will waive
 
-SENTENCE_END = _compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|——|—")
+SENTENCE_END = _compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|(?<=[0-9])\.(?=\s+[A-Z]|\s*$)|——|—")
 CLAUSE_SEP = _compile(r"[，、：:①②③④⑤⑥⑦⑧⑨⑩]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^\sA-Za-z0-9])"
                         r"|(?<=[0-9])\s+(?=[^\sA-Za-z0-9元块万千百%％])"
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
 TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|别的|然后|还有|the rest|and )"
+                       r"|\s*(再多|多的|更多)|\s*(i )?(can't|cannot|can not|won't be able to) (do|pay|give|afford|manage) (any )?more"
                        r"|\s*(要是|如果|万一|假如)?[^，,。；;！!？?\s]{0,3}?(不出来|拿不出|还不上|还不了|凑不齐|凑不够|做不到|不还|没还)"
                        r"[^，,。；;！!？?\s]{0,2}?(的话|那|就)", IC)
 # An extension verb whose 后 a date would take (延后七天, 往后推): the date is a duration, not a due.

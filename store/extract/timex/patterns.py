@@ -152,12 +152,15 @@ def _h_day(g: dict, m: re.Match[str], folded: str) -> dict | None:
     return {"day": day} if day and 1 <= day <= 31 else None
 
 
+_WORD_LIKE_DAYS = frozenset({"sat", "sun", "wed", "mon"})
+
+
 def _h_week(g: dict, m: re.Match[str], folded: str) -> dict | None:
-    rel_word = (g.get("wrel") or "").lower()
+    rel_word = (g.get("wrel") or g.get("wrel2") or "").lower()
     wd = g.get("wd")
     if g["_kind"] == "en_weekday" and not rel_word and m.end() - m.start("wd") <= 4 \
-            and not folded[m.start("wd")].isupper():
-        return None  # "sat", "sun", "wed" are words; Sat, Sun, Wed are days
+            and not folded[m.start("wd")].isupper() and wd.lower() in _WORD_LIKE_DAYS:
+        return None  # "sat", "sun", "wed" are words; Sat, Sun, Wed are days (fri, tue, thu are days)
     if not rel_word and not wd:
         return None
     rel = {"上上": -2, "上": -1, "last": -1, "下下": 2, "下": 1, "next": 1, "coming": None}.get(rel_word, 0)

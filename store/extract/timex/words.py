@@ -160,7 +160,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
     ("week", rf"(?<![a-z])(?P<wrel>上上|上|下下|下|这|本|今个|今|this|next|last|coming)?(?P<wsep>个|一|\s)?"
              rf"(?:{_WEEK}|週|week\b)(?:(?P<wd>[一二三四五六日天]|末)|(?!期|年|岁|围|边|全|到|密|转|刊|报))"),
     ("en_weekday", r"(?<![a-z])(?:(?P<wrel>this|next|last|coming)\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)"
-                   r"(?:day|sday|nesday|rsday|urday|s)?\b"),
+                   r"(?:day|sday|nesday|rsday|urday|s)?(?![A-Za-z])(?:\s+(?P<wrel2>next|this) week\b)?"),
     ("en_date", r"(?<![a-z])(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
                 r"(?P<d>\d{1,2})"
                 r"(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
