@@ -38,6 +38,17 @@ CASES = [
     ("您先还一万二，剩下的我们给您申请停息挂账", "them",
      [("me", "payment", 12000, None), ("them", "installment", None, None)]),
     ("我保证月底前还清", "me", [("me", "payment", None, "2024-08-31")]),
+    # a series of payments where the later ones have no verb of their own
+    ("周三先还一千，周末两千", "me", [("me", "payment", 1000, "2024-08-21"), ("me", "payment", 2000, "2024-08-18")]),
+    ("You'll pay 1,500 on Monday and the remaining 3,000 on Friday next week, and we'll send the settlement letter once it's cleared.",
+     "them", [("me", "payment", 1500, "2024-08-19"), ("me", "payment", 3000, "2024-08-23"),
+              ("them", "settlement_proof", None, None)]),
+    # the debt's total beside a waiver is not the sum waived; a fee's total is
+    ("总共是10800，给您减掉罚息跟违约金，一共减掉1600，您还9200就行", "them",
+     [("them", "waiver", 1600, None), ("me", "payment", 9200, None)]),
+    ("您这个逾期三千二，我这边可以给您减免一部分违约金", "them", [("them", "waiver", None, None)]),
+    ("之前那两个月的罚息一共是一千二百块，我们这边都给您免了", "them", [("them", "waiver", 1200, None)]),
+    ("I'll give you three thousand next Friday", "me", [("me", "payment", 3000, "2024-08-23")]),
     ("我们不会再给您打电话了", "them", [("them", "stop_collection", None, None)]),
     ("我们会在下周一之前给您答复", "them", [("them", "callback", None, "2024-08-19")]),
     ("好的，那我们这边给您申请二次分期，分24期", "them", [("them", "installment", None, None)]),
@@ -147,6 +158,12 @@ def test_table_is_large_enough() -> None:
 
 def _lender(result: dict) -> list[dict]:
     return [p for p in result["promises"] if p["party"] == "them"]
+
+
+def test_a_payment_said_in_halves_beside_a_third() -> None:
+    """Its day, then its sum (明天去缴款，先缴五千), then the rest: two payments, not three."""
+    found = extract_text("好，我明天下午就去缴款，先缴五千，剩下的月底前转账给你们", REF, "me")["promises"]
+    assert [(p["amount"], p["due"][:10]) for p in found] == [(5000, "2024-08-16"), (None, "2024-08-31")]
 
 
 def test_a_condition_ends_at_de_hua() -> None:

@@ -26,7 +26,7 @@ MAX_WORDS = 40  # the prompt context is short (224 tokens); keep room for the te
 SOUNDALIKE_WORDS = (
     "停息挂账", "结清证明", "违约金", "滞纳金", "工作日", "网商贷", "还款",
     "减免", "罚息", "利息", "征信", "停催", "催收", "延期", "展期", "分期", "结清", "证明",
-    "回电", "宽限", "逾期", "协商", "上报", "本金",
+    "回电", "宽限", "逾期", "协商", "上报", "本金", "联系",
 )
 # Real words that sound like a domain word and are never a mishearing of one.
 REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正"})

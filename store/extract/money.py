@@ -169,7 +169,7 @@ _MONEY_CONTEXT = (
 _MOVED_RE = re.compile(rf"把\s?(?P<num>{NUM})\s?(?=(?:块钱|块|元)?\s?(?:全部|都|一次性|先)?\s?(?:打|转|还|付|交|汇|存|缴))")
 _PAY_RE = re.compile(
     rf"(?:{_MONEY_CONTEXT})"
-    rf"(?:\s?(?:了|上|个|进来|进去|过去|过来|[这那](?:期|笔)的?|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
+    rf"(?:\s?(?:了|上|个|的那|那|进来|进去|过去|过来|[这那](?:期|笔)的?|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
     rf"me|them|back)){{0,2}}"
     rf"\s?(?P<num>{NUM})",
     re.IGNORECASE,

@@ -114,14 +114,21 @@ def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Ac
     acts = find_acts(ctx.text, s0, s1)
     if not acts:
         return []
-    sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts], [(d.start, d.end) for d in ctx.dates])
+    date_spans = [(d.start, d.end) for d in ctx.dates]
+    sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts], date_spans)
+    series = _verbless_payments(ctx, sent, acts)
+    if series:
+        acts = sorted(acts + list(series), key=lambda a: a.start)
+        sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts], date_spans)
     out: dict[tuple, tuple[Promise, Act]] = {}
     for act in acts:
         condition = sent.condition_of(act.start, act.end)
         if condition is not None and act.kind != "payment" and _topic_only(ctx.text, condition, act):
             condition = None  # 结清证明的话…: a topic, not a condition
         clause = sent.clause_of(anchor(act))
-        if condition is not None:
+        if act in series:
+            promise = _next_in_series(ctx, sent, acts, act, clause, series[act], out)
+        elif condition is not None:
             promise = _condition_payment(ctx, sent, acts, act, clause, condition)
         else:
             promise = _clause_promise(ctx, sent, acts, act, clause)
@@ -130,6 +137,46 @@ def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Ac
                    fee_objects(ctx.text, act))
             out.setdefault(key, (promise, act))
     return merge_plans(list(out.values()))
+
+
+def _verbless_payments(ctx: Context, sent: Sentence, acts: list[Act]) -> dict[Act, Act]:
+    """Clauses with a day and a sum but no verb, after a payment: the next payments of a series.
+
+    周三先还一千，周末两千; pay 1,500 on Thursday and the remaining 3,000 on Friday. The payment
+    that leads must have its own sum (else the clause is only its sum said apart) and be the
+    last act before the clause. Each is returned as a one-character act at the clause's start,
+    mapped to the payment that leads it.
+    """
+    out: dict[Act, Act] = {}
+    lead: Act | None = None
+    for clause in sent.clauses:
+        inside = [a for a in acts if clause[0] <= anchor(a) < clause[1]]
+        if inside:
+            last = inside[-1]
+            lead = last if last.kind == "payment" and not last.refund and _holds(ctx.amounts, clause) else None
+            continue
+        if lead is None or sent.condition_of(*clause) is not None:
+            continue
+        if sent.threat_from is not None and clause[0] >= sent.threat_from:
+            continue
+        if _holds(ctx.amounts, clause) and _holds(ctx.dates, clause):
+            out[Act("payment", clause[0], clause[0] + 1)] = lead
+    return out
+
+
+def _holds(items: list, clause: tuple[int, int]) -> bool:
+    return any(clause[0] <= x.start < clause[1] for x in items)
+
+
+def _next_in_series(ctx, sent, acts, act, clause, lead, found) -> Promise | None:
+    """A verbless payment (周末两千) made by the party of the payment that leads the series."""
+    led = next((p for p, a in found.values() if a is lead), None)
+    if led is None:
+        return None
+    date, amount, _ = values_of(ctx, sent, acts, act, clause, None)
+    if date is None or amount is None or not (_holds([date], clause) and _holds([amount], clause)):
+        return None
+    return _promise(ctx, "payment", led.party, sent, led.condition, date, amount)
 
 
 def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:

@@ -140,8 +140,9 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call you\b|contact you\b|(you'll|you will) (get|receive) (an? )?(sms|text|call|email|message|confirmation)|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", _compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清(?!时|的时候)|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
-        r"|补上|补齐|补缴|补(?=\s?个?[0-9一二两三四五六七八九十几])|凑齐|凑够|凑出|凑到|拿出|拿(?!不)(?=[^，,。；;！!？?\s]{0,6}?出来)|清掉|结(?=了|掉)|(见到|看到|收到)(您的|你的)?(钱|款|还款)|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
+        r"|补上|补齐|补缴|补(?=\s?个?[0-9一二两三四五六七八九十几])|换(?=\s?[0-9一二两三四五六七八九十几.]+\s?(万|千|百|块|元|k\b))|凑齐|凑够|凑出|凑到|拿出|拿(?!不)(?=[^，,。；;！!？?\s]{0,6}?出来)|清掉|结(?=了|掉)|(见到|看到|收到)(您的|你的)?(钱|款|还款)|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
         r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款欠])(?!(?<=多还)的)|(?<![月期])付(?!出|的)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|给[^，,。；;\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组)))"
+        r"|\b(give|send|get) (you|u|them)\b(?=\s+(\$|¥|rmb|usd|hkd|[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|a (grand|thousand|hundred)))"
         r"|\b(pay|repay|transfer|wire|deposit|settle|clear)\w*\b(?! (schedule|plan|history|date|record|calendar)s?\b)|will be in your account|\breach(es)? your account|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
     ("other", _compile(
         r"(发|寄|传|邮|递|交|提供|补交|补传|出具|开|拉|签|拍照|快递|打印|出(一|个)(份|张)?|\bsend\b|\be-?mail\b)" + _G + DOCUMENT +
@@ -256,6 +257,10 @@ SENTENCE_END = _compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?=\s|$)|(?<=[0-9])\.
 CLAUSE_SEP = _compile(r"[，、：:①②③④⑤⑥⑦⑧⑨⑩]|,(?![0-9]{3})|(?<=[^\sA-Za-z0-9])\s+(?=[^\sA-Za-z0-9])"
                         r"|(?<=[0-9])\s+(?=[^\sA-Za-z0-9元块万千百%％])"
                         r"|\s+(but|and then|then|and)\s+|(?<=[^\sA-Za-z0-9])\s*(然后|另外|同时|而且|并且|并|再就是)", IC)
+# Words that name a sum as the debt (逾期 三千二) or a total (总共是10800, unless of a fee: 罚息一共是一千二).
+DEBT_SUM = _compile(r"欠款|欠|逾期|应还|待还|账单|本金|本息|余额|\bbalance\b|\bowe", IC)
+TOTAL = _compile(r"总共|一共|合计|共计|总计|\btotal\b", IC)
+FEE_WORD = _compile(FEE, IC)
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
 TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|别的|然后|还有|the rest|and )"
                        r"|\s*(再多|多的|更多)|\s*(i )?(can't|cannot|can not|won't be able to) (do|pay|give|afford|manage) (any )?more"

@@ -54,7 +54,8 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
         if neighbour[0] > clause[0] and R.TOPIC_SHIFT.match(ctx.text, neighbour[0]):
             continue  # 停催一个月 | 然后八月五号之前…: what comes after 然后 is the next act's
         near_date = next((d for d in dates if inside(d, neighbour) and free(d)), None)
-        near_amount = next((a for a in amounts if inside(a, neighbour) and free(a)), None)
+        near_amount = next((a for a in amounts if inside(a, neighbour) and free(a)
+                            and not (act.kind == "waiver" and _names_debt(ctx.text, sent.start, neighbour, a))), None)
         own = own or (neighbour in phrase and bool(near_date or near_amount))
         date, amount = date or near_date, amount or near_amount
     return date, amount, own
@@ -83,6 +84,16 @@ def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act])
                 break
             out.append(nxt)
     return out
+
+
+def _names_debt(text: str, sent_start: int, clause: tuple[int, int], amount: AmountMatch) -> bool:
+    """A sum said as what is owed (总共是10800, 您这个逾期 三千二): a waiver next to it waives a part, not it.
+
+    A fee's total (罚息一共是一千二百块, 复利呢…一共是四百二) is what a waiver next to it waives."""
+    window = max(clause[0], amount.start - 6)
+    if R.DEBT_SUM.search(text, window, amount.start):
+        return True
+    return bool(R.TOTAL.search(text, window, amount.start)) and not R.FEE_WORD.search(text, sent_start, amount.start)
 
 
 def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
