@@ -103,7 +103,8 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
     granted = R.GRANTED.search(text, sent.start, upto) and (
         act.kind in _STANDING_KINDS or R.APPLIED.search(text, sent.start, upto))  # 证明已为您申请: under way
     done = next((m for m in R.DONE.finditer(text, clause_own[0], clause_own[1])
-                 if not (act.start <= m.start() and m.end() == act.end)), None)  # 不用您还了: the act's own end
+                 if not (act.start <= m.start() and m.end() == act.end)  # 不用您还了: the act's own end
+                 and sent.condition_of(m.start(), m.end()) is None), None)  # 转了我就去申请: a condition
     said_past = any(d.past and clause_own[0] <= d.start < clause_own[1] for d in ctx.dates)
     if done and not said_past and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
         return False

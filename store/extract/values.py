@@ -53,8 +53,14 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
             continue
         if neighbour[0] > clause[0] and R.TOPIC_SHIFT.match(ctx.text, neighbour[0]):
             continue  # 停催一个月 | 然后八月五号之前…: what comes after 然后 is the next act's
-        near_date = next((d for d in dates if inside(d, neighbour) and free(d)), None)
-        near_amount = next((a for a in amounts if inside(a, neighbour) and free(a)
+
+        def open_(item, neighbour=neighbour) -> bool:
+            """Free, or in an act-less condition opening this act's phrase (只要这个礼拜天之前先把 | … | 还进来)."""
+            cond = sent.condition_of(item.start, item.end)
+            return cond is None or (neighbour in phrase and not any(cond[0] <= anchor(a) < cond[1] for a in acts))
+
+        near_date = next((d for d in dates if inside(d, neighbour) and open_(d)), None)
+        near_amount = next((a for a in amounts if inside(a, neighbour) and open_(a)
                             and not (act.kind == "waiver" and _names_debt(ctx.text, sent.start, neighbour, a))), None)
         own = own or (neighbour in phrase and bool(near_date or near_amount))
         date, amount = date or near_date, amount or near_amount
@@ -90,7 +96,7 @@ def _names_debt(text: str, sent_start: int, clause: tuple[int, int], amount: Amo
     """A sum said as what is owed (总共是10800, 您这个逾期 三千二): a waiver next to it waives a part, not it.
 
     A fee's total (罚息一共是一千二百块, 复利呢…一共是四百二) is what a waiver next to it waives."""
-    window = max(clause[0], amount.start - 6)
+    window = max(sent_start, amount.start - 6)  # 您这个逾期 三千二: a pause may split the words from the sum
     if R.DEBT_SUM.search(text, window, amount.start):
         return True
     return bool(R.TOTAL.search(text, window, amount.start)) and not R.FEE_WORD.search(text, sent_start, amount.start)

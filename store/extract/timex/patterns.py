@@ -341,5 +341,12 @@ def past_context(folded: str, start: int, end: int) -> bool:
     cut = [m.end() for m in CLAUSE_END.finditer(before)]
     before = before[cut[-1]:] if cut else before
     after = CLAUSE_END.split(folded[end:end + 8], maxsplit=1)[0]
-    return bool(PAST_WORDS.search(before) or PAST_AFTER.search(after))
+    if PAST_WORDS.search(before):
+        return True
+    return bool(PAST_AFTER.search(after)) and not _FUTURE_CONDITION.search(before)
+
+
+# A condition still to come: 等你礼拜五还了这三千以后, 要是明天还了 (its 了 is no past).
+_FUTURE_CONDITION = re.compile(r"(?:等|待|如果|要是|假如|只要|一旦|if|once|after)\s?(?:到|您|你|我)?\s?$|(?:等|待)(?:到)?(?:您|你|我)\s?$",
+                               re.IGNORECASE)
 
