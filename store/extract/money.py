@@ -164,14 +164,14 @@ _MONEY_CONTEXT = (
     r"还款额|还款|还清|还|付款|付|支付|转账|转|汇款|汇|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"
     r"应还|待还|最低还款|金额|共计|合计|总计|一共|总共|余额|本金|利息|罚息|违约金|滞纳金|手续费|"
     r"服务费|减免|优惠|也就是说?|即|少还|多还|多付|多扣|加起来|合起来|剩下的?|剩余的?|余下的?|其余的?|余款|尾款|退还|退款|退回|退给|补缴|免掉|免了|免|减掉|减了|减|抹掉|抹|入数|过数|转过去|打|"
-    r"(?:re)?pa(?:y|id|ying)|transfer(?:red)?|owe[sd]?|deposit(?:ed)?|balance|fee|total|send(?:ing)?|补"
+    r"(?:re)?pa(?:y|id|ying)|another|transfer(?:red)?|owe[sd]?|deposit(?:ed)?|balance|fee|total|send(?:ing)?|补"
 )
 # A bare number named as a sum by the noun after it (那笔八百八的还款, 两千三的欠款).
 _NAMED_RE = re.compile(rf"(?P<num>{NUM})(?=\s?(?:块钱?|元)?的?\s?(?:还款|欠款|款项|钱|尾款|本金|罚息|违约金|利息))")
 _MOVED_RE = re.compile(rf"把\s?(?P<num>{NUM})\s?(?=(?:块钱|块|元)?\s?(?:全部|都|一次性|先)?\s?(?:打|转|还|付|交|汇|存|缴))")
 _PAY_RE = re.compile(
     rf"(?:{_MONEY_CONTEXT})"
-    rf"(?:\s?(?:了|上|个|的那|那|进来|进去|过去|过来|[这那](?:期|笔)的?|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
+    rf"(?:\s?(?:了|上|个|的那|那|的|进来|进去|过去|过来|[这那](?:期|笔)的?|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"
     rf"me|them|back)){{0,2}}"
     rf"\s?(?P<num>{NUM})",
     re.IGNORECASE,

@@ -53,7 +53,7 @@ EN_DOCUMENT = (r"(confirmation|letter|statement|contract|agreement|receipt|docum
                r"|certificate|form|paperwork)")
 ACCOUNT_ACT = (r"(解除|解冻|恢复|取消|更改|修改|更正|更新|变更|关闭|关掉|关了|停掉|开通|调整|改成|换成|改|换|撤销|撤回|撤了|撤"
                r"|解绑|换绑|绑定|备注|标记|升级|上报|提交)")
-ACCOUNT = (r"(?:冻结|额度|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
+ACCOUNT = (r"(?:冻结|额度|身份证|个人信息|预留信息|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
            r"|备注|标记|案件|工单|预约|授权|户名|尾号|[建工农招中交浦民兴光]行卡|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
@@ -131,7 +131,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|give you until|move\w* (the )?(due date|payment date)|push\w* (your |the )?(due date|payment date|deadline)", IC)),
     ("callback", _compile(
         r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话|回(个|一个)(话|信|消息)"
-        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系(?!征信|银行|后台|主管|上级|法务|领导)|打(个|一个)?电话|打过来|打给|打回来|来电)"
+        r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系(?!征信|银行|后台|主管|上级|法务|领导|(您|你)本人)|打(个|一个)?电话|打过来|打给|打回来|来电)"
         r"|打给(您|你)(?!们)|回过去|打回去|回拨|给(您|你|你们)打(个电话)?过去(?!\s?[0-9一二两三四五六七八九十几])|给(您|你)\s?update"
         r"|第一时间(通知|告诉|联系|回复|答复|打给)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|(?<!只)(?<!只会)(?<!只能)联系(您|你)(?!本人)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
@@ -142,6 +142,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清(?!时|的时候)|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
         r"|补上|补齐|补缴|补(?=\s?个?[0-9一二两三四五六七八九十几])|换(?=\s?[0-9一二两三四五六七八九十几.]+\s?(万|千|百|块|元|k\b))|凑齐|凑够|凑出|凑到|拿出|拿(?!不)(?=[^，,。；;！!？?\s]{0,6}?出来)|清掉|结(?=了|掉)|(见到|看到|收到)(您的|你的)?(钱|款|还款)|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元))|(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
         r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款欠])(?!(?<=多还)的)|(?<![月期])付(?!出|的)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|(给|到|交)[^，,。；;\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组)))"
+        r"|(剩下|剩余|其余|余下|余数|尾数|尾款)[^，,。；;！!？?]{0,10}?(搞定|办好|处理掉|解决掉|弄好|结掉)"
+        r"|\b(the rest|the remainder|the balance|the remaining (amount|balance))\b(?=\s+(by|on|before|next|this|at the end))"
         r"|\b(give|send|get) (you|u|them)\b(?=\s+(\$|¥|rmb|usd|hkd|[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|a (grand|thousand|hundred)))"
         r"|\b(pay|repay|transfer|wire|deposit|settle|clear)\w*\b(?! (schedule|plan|history|date|record|calendar)s?\b)|will be in your account|\breach(es)? your account|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
     ("other", _compile(
@@ -198,7 +200,7 @@ FUTURE = _compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|�
 EXPERIENCE = _compile(r"(?<![不超经通难])过(?![来去期户程渡年节于度后数])|\b(did|had|was|were)\b", IC)
 # An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
 GRANTED = _compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
-                     r"|已(经)?(申请|提交|备注|安排|核实|办理|登记|同意|批准|核准|通过|受理)")
+                     r"|已(经)?(申请|提交|备注|安排|核实|办理|登记|同意|批准|核准|通过|受理|启动|发起)")
 # A request filed for the borrower (已为您申请, 已提交): the promise is under way, not done.
 APPLIED = _compile(r"申请|提交|安排|登记|备注|办理")
 # The borrower is asked to pay: 请于…前还款, 您需要…, 您得…, 您先… (binds the borrower).
@@ -303,7 +305,8 @@ PERSON = _compile(
     r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统|专员|工作人员|同事|主管|经理)"
     r"(?!好(?=[，,!！。.\s~～]|$))"  # 您好: a greeting, nobody acting
     r"(的|那个|这个|(?:申请|要|说|提|借|欠|办)的(?!话))?"
-    r"|\b(for )?(we|i|you|they|us|me)\b", IC)
+    r"|\b(for |give |call |send |pay |tell |email |text |owe |to |with |thank |let |help |contact |remind |notify )?"
+    r"(we|i|you|they|us|me)\b", IC)  # call you, give you: an object, like 给您
 BENEFICIARY = frozenset("帮给为替")
 FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", "me"}
 COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "系统", "专员", "工作人员", "同事", "主管", "经理",

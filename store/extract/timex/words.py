@@ -97,7 +97,7 @@ PAST_WORDS = re.compile(
     r"\b(?:last|ago|previously|already|was|were|did|paid|called|sent|received)\b", re.IGNORECASE)
 # after the expression, in the same clause: a completed act (8月5号还了两千, paid on Monday)
 PAST_AFTER = re.compile(
-    r"已经|已|(?:还|付|打|转|交|缴|说|办|给|发|收|来)过?了(?!就|再|才|的话)|"
+    r"已经|已|(?:还|付|打|转|交|缴|说|办|给|发|收|来)过?了(?![^，,。；;\s]{0,4}?(?:就|再|才|的话|以后|之后))|"
     r"\b(?:paid|called|sent|received|was|were|did|had)\b", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[。！？!?;；,，\n]")
 
