@@ -1,6 +1,6 @@
 """Score the promise grammar on the annotated corpus in tests/data/promises/.
 
-Usage: `python bench/promises.py [--show GROUP|all] [--holdout] [--no-write]`.
+Usage: `python bench/promises.py [--show GROUP|all] [--holdout | --corpus DIR] [--no-write]`.
 
 Each line of the corpus is the input of `recorder extract --jsonl` plus `expect`, the commitments
 a person finds in it. A found promise matches an expected one when party, kind, amount and due
@@ -144,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", help="print the lines that miss in this group (or 'all') on stderr")
     parser.add_argument("--holdout", action="store_true", help="score the held-out set instead")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument("--corpus", type=Path, help="score the JSONL files of this folder (a fresh batch); implies --no-write")
     args = parser.parse_args(argv)
-    folder = CORPUS / "holdout" if args.holdout else CORPUS
+    folder = args.corpus or (CORPUS / "holdout" if args.holdout else CORPUS)
+    args.no_write = args.no_write or args.corpus is not None
     groups = score(load(folder), args.show)
     text = table(groups)
     print(text)
