@@ -136,14 +136,19 @@ def with_comment(text: str, sent: Sentence, clause: Span) -> Span:
     """The clause joined with the next one when that names no act: its comment (减免这块 | 我们做不了).
 
     A condition is no comment (不催了 | 等您发工资再说), nor a turn to another matter (剩下的我再想想办法).
+    In speech, the comment runs on over pauses until punctuation or the next act.
     """
     i = sent.clauses.index(clause) if clause in sent.clauses else -1
-    if 0 <= i < len(sent.clauses) - 1:
-        nxt = sent.clauses[i + 1]
+    end = clause[1]
+    for j in range(i + 1, len(sent.clauses)) if i >= 0 else ():
+        nxt = sent.clauses[j]
         starts_condition = any(a <= nxt[0] < b or nxt[0] <= a < nxt[0] + 2 for a, b in sent.conditions)
-        if not starts_condition and not R.TOPIC_SHIFT.match(text, nxt[0]) and not any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
-            return (clause[0], nxt[1])
-    return clause
+        if starts_condition or R.TOPIC_SHIFT.match(text, nxt[0]) or any(nxt[0] <= b - 1 < nxt[1] for _, b in sent.acts):
+            break
+        end = nxt[1]
+        if text[nxt[1]:sent.clauses[j + 1][0] if j + 1 < len(sent.clauses) else nxt[1]].strip():
+            break  # punctuation: the comment ends; only pauses (spoken 减免的话 | 我们 | 做不了) run it on
+    return (clause[0], end)
 
 
 def masked(text: str, clause: Span, act: Span) -> str:

@@ -114,14 +114,25 @@ def _summed_only(p: Promise) -> bool:
     return p.amount is not None and p.due is None
 
 
+def _object_end(text: str, act: Act) -> int:
+    """Where the act's object may end: its clause (给您发 | 新的还款计划), at most 12 characters on."""
+    end = act.end
+    while end < min(len(text), act.end + 12) and text[end] not in _CLAUSE_STOPS:
+        end += 1
+    return end
+
+
 def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
     """An `other` that names no object (保证, 寄到您家里) yields to a concrete promise of its party.
 
     结清凭证…纸质版的寄到您家里 is one settlement proof, delivered.
     """
+    starts = sorted(act.start for _, act in found)
+
     def generic(act: Act) -> bool:
+        later = next((s for s in starts if s > act.start), len(text))  # 给您发个无欠款证明: the proof is its own act
         return bool(R.GENERIC_OTHER.search(text, act.start, act.end)
-                    or not R.OTHER_OBJECT.search(text, act.start, act.end))
+                    or not R.OTHER_OBJECT.search(text, act.start, min(_object_end(text, act), later)))
 
     concrete = {p.party for p, act in found if p.kind != "other" or not generic(act)}
     dropped = [p.kind == "other" and p.party in concrete and generic(act) for p, act in found]

@@ -41,6 +41,7 @@ from store.extract.merge import drop_generic_others, fee_objects, merge_plans, m
 from store.extract.money import AmountMatch, find_amounts, fold
 from store.extract.parties import actor_of, party_of
 from store.extract.pinyin import repair
+from store.extract.speech import tidy
 from store.extract.timex import DateMatch, find_dates
 from store.extract.values import per_period, values_of
 
@@ -303,8 +304,9 @@ def _labelled(text: str, start: int) -> str | None:
 
 
 def normalize(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """The text the rules read: folded, read as Mandarin, sound-alikes repaired (same length)."""
-    return repair(to_mandarin(fold(text)))
+    """The text the rules read: folded, read as Mandarin, sound-alikes repaired, stutters tidied (same length)."""
+    repaired, repairs = repair(to_mandarin(fold(text)))
+    return tidy(repaired), repairs
 
 
 def _dates(original: str, normalized: str, ref: datetime) -> list[DateMatch]:

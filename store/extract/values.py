@@ -47,7 +47,9 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
     date, amount, own = own_date, own_amount, bool(own_date or own_amount)
-    phrase = _phrase(ctx.text, sent, clause, acts) if act.kind == "payment" else []
+    phrase = _phrase(ctx.text, sent, clause, acts)
+    if act.kind == "payment" and own_amount is None:
+        phrase += _sum_said_after(ctx, sent, clause, acts)
     for neighbour in _neighbours(sent, clause) + phrase:
         if any(neighbour[0] <= anchor(a) < neighbour[1] for a in acts):
             continue
@@ -57,7 +59,8 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
         def open_(item, neighbour=neighbour) -> bool:
             """Free, or in an act-less condition opening this act's phrase (只要这个礼拜天之前先把 | … | 还进来)."""
             cond = sent.condition_of(item.start, item.end)
-            return cond is None or (neighbour in phrase and not any(cond[0] <= anchor(a) < cond[1] for a in acts))
+            return cond is None or (act.kind == "payment" and neighbour in phrase
+                                    and not any(cond[0] <= anchor(a) < cond[1] for a in acts))
 
         near_date = next((d for d in dates if inside(d, neighbour) and open_(d)), None)
         near_amount = next((a for a in amounts if inside(a, neighbour) and open_(a)
@@ -88,6 +91,9 @@ def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act])
             nxt = sent.clauses[j]
             if any(nxt[0] <= anchor(x) < nxt[1] for x in acts):
                 break
+            if j > 0 and any(sent.clauses[j - 1][0] <= anchor(x) < sent.clauses[j - 1][1] for x in acts) \
+                    and not text[sent.clauses[j - 1][1]:nxt[0]].strip():
+                break  # 还 | 两千五: said right after another act, it is that act's
             out.append(nxt)
     return out
 
@@ -100,6 +106,24 @@ def _names_debt(text: str, sent_start: int, clause: tuple[int, int], amount: Amo
     if R.DEBT_SUM.search(text, window, amount.start):
         return True
     return bool(R.TOTAL.search(text, window, amount.start)) and not R.FEE_WORD.search(text, sent_start, amount.start)
+
+
+def _sum_said_after(ctx: Context, sent: Sentence, clause: tuple[int, int], acts: list[Act]) -> list[tuple[int, int]]:
+    """The act-less clause after the verb, across pauses and fillers, that holds its sum (还 | 呃 | 一万四千七)."""
+    i = sent.clauses.index(clause) if clause in sent.clauses else -1
+    text = ctx.text
+    for j in range(i + 1, min(i + 1 + _SUM_REACH, len(sent.clauses))) if i >= 0 else ():
+        before, nxt = sent.clauses[j - 1], sent.clauses[j]
+        if text[before[1]:nxt[0]].strip() or any(nxt[0] <= anchor(a) < nxt[1] for a in acts):
+            return []  # punctuation, or the next act
+        if any(nxt[0] <= a.start < nxt[1] for a in ctx.amounts):
+            return [nxt]
+        if not R.FILLER.fullmatch(text[nxt[0]:nxt[1]].strip()):
+            return []
+    return []
+
+
+_SUM_REACH = 3  # clauses after the verb: 还 | 嗯 | 那个 | 三千五
 
 
 def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
