@@ -50,7 +50,8 @@ def day_of(text: str, ref: datetime = REF) -> date:
         ("下个月底", date(2024, 9, 30)),
         ("20号", date(2024, 8, 20)),
         ("5号", date(2024, 9, 5)),  # the 5th has passed this month
-        ("8月5号", date(2025, 8, 5)),  # a bare date that passed means next year's
+        ("8月5号", date(2024, 8, 5)),  # passed within a month: that day (a report), not next year's
+        ("6月5号", date(2025, 6, 5)),  # passed long ago: next year's
         ("国庆节", date(2024, 10, 1)),
         ("tomorrow", date(2024, 8, 14)),
         ("next Monday", date(2024, 8, 19)),

@@ -182,6 +182,8 @@ _NOT_AFTER = re.compile(r"\s?(?:%|‰|％|号|日|月(?!底|初|末|中)|年|点
                         r"小时|分钟|秒|倍|折|名|条|件|笔|位|公里|米|斤|字|步|户|台|张|"
                         r"percent|per\s?cent|days?|months?|years?|times)", re.IGNORECASE)
 _PHONE = re.compile(r"\d{7,}")
+# What may not follow a sum written with thousands commas (1,600周五前 is a sum; 1,000% is not).
+_GROUPED_NOT_AFTER = re.compile(r"\s?(?:%|‰|％|年|期|次|个|人|倍|percent|per\s?cent)", re.IGNORECASE)
 _SEPARATED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?!\d|,\d)")
 _PERCENT_BEFORE = ("百分之", "千分之")
 
@@ -283,7 +285,7 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
             found.append((m.start(), m.end(), value, "CNY"))
     for m in _SEPARATED_RE.finditer(folded):  # 36,800 or 4,650.32: only money is written so
         value = parse_number(m.group(0))
-        if value is not None and not _followed_badly(folded, m.end()):
+        if value is not None and not _GROUPED_NOT_AFTER.match(folded, m.end()):  # 1,600周五前: a sum, then a day
             found.append((m.start(), m.end(), value, "CNY"))
     for m in _overlapping(_PAY_RE, folded):
         num = m.group("num")

@@ -81,6 +81,14 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
         return True
     if R.TOPIC_NOUN.match(text, act.end):
         return True  # 那个延期的事: the matter, not the act
+    if R.NOT_DONE.search(text, max(sent.start, act.start - 3), act.start):
+        return True  # 到现在也没退给我: reported as not done
+    if R.BROKEN.search(text, act.end, sent.end):
+        return True  # 您之前答应周五还五千 结果也没还: a broken promise, reported
+    if R.WHETHER.match(text, act.end, clause_own[1]) and act.kind != "payment":
+        return True  # 告诉您减免批下来没有: whether it was granted
+    if act.kind == "installment" and R.TOPIC_VERB.search(text, clause_own[0], act.start):
+        return True  # 联系您确认分期方案: the plan is what the call is about
     if any(m.start() < act.start < m.end() for m in R.QUOTED.finditer(ctx.original, sent.start, sent.end)):
         return True  # 你自己说的“周三肯定还”: quoted words
     if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
@@ -96,7 +104,8 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
         return True
     if R.PAST_REPORT.search(text, sent.start, act.start):
         return True
-    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text[clause_own[0]:act.start]):
+    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text[clause_own[0]:act.start]) \
+            and not R.SPEAKER_ACTS.search(text, act.start, act.end):
         return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True

@@ -44,7 +44,7 @@ _NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力
 
 FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
-CREDIT = r"(?:征信|人行|央行|\bTU\b|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
+CREDIT = r"(?:征信|中国人民银行|人民银行|人行|央行|\bTU\b|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
 CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|去电|打过来|打给|打电话|打来|发短信"
            r"|家访|打到|打去|打了)")
 DOCUMENT = (r"(?:协议|合同|还款计划书|还款计划|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
@@ -81,6 +81,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
         r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|不(会|再)?(往上|向上)报|不(会)?(给(您|你))?报上去|(?<![是报告])不报(?![告名销])"
         r"|不(会|再)?(将|把)" + _G + r"(上报|报送|报|提交|上传)(到|给|至|去)?" + CREDIT +
+        r"|" + CREDIT + r"[^。！？!?]{0,20}?不(会|再)?(给(您|你))?(上报|报送|报上去|报)(?![告名销道])"
         r"|(won't|will not|not|never)( be)? (report|reported|affect|hurt|damage|show|appear)\w*"
         r"( (it|this|that|anything|you|your account))?( to| on| in)?( the| your)? (credit|cib|bureau)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( \w+){0,4} (from|on|in) (your|the) credit"
@@ -93,7 +94,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
         r"|(不|别|不会|不要)(会)?\s?再" + _G + CONTACT + r"|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
         r"|不会(再)?有" + _G + r"(打|去|上门|联系|来|催)|不(会|再)?(往|给)(那|这)(边|里)?(打|去)"
-        r"|(备注|标记)(了)?(不|不再|别)(联系|打)|不让[^，,。；;！!？?\n]{0,10}" + CONTACT + r"|从" + _G + r"(外访|催收|委外)(名单|队列)里?(撤|移|删|去掉|拿掉)|不(会)?(再)?call\b|不(再)?(联系|打扰|骚扰)(了|您|你)"
+        r"|(备注|标记)(了)?(不|不再|别)(联系|打)|不让[^，,。；;！!？?\n]{0,10}" + CONTACT + r"|从" + _G + r"(外访|催收|委外|外呼)(名单|队列|系统)?(里面|里|中)?(撤|移|删|去掉|拿掉)|以后(都)?不(会)?(再)?(打|催)了|不(会)?(再)?call\b|不(再)?(联系|打扰|骚扰)(了|您|你)"
         r"|(先|就|都|也|暂时)?不(会)?(再)?(给|跟|向)(您|你|我)(们)?(打电话|打|发短信|联系|致电)"
         r"|(让|叫|安排)" + _G + r"(别|不要|不用)(再)?(去|来|打|联系|上门)|不(会)?(再)?(安排|派)(人|同事)?" + _G + r"(上门|外访|家访)"
         r"|不(会)?(往|去|到|给|联系|打扰|骚扰)(您的|你的)?" + _G + r"(家人|亲友|朋友|紧急联系人|单位|公司|同事|通讯录|家里)"
@@ -105,7 +106,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", _compile(
-        r"减免(?!的?(结果|条件)|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|不(用|需要|必)(您|你)?(再)?还(了)?(?![款钱上清])|一笔勾销|勾销|核销|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
+        r"减免(?!的?(结果|条件)|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|(?<![先暂])不(用|需要|必)(您|你)?(再)?还(了)?(?![款钱上清])|一笔勾销|勾销|核销|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平"
         r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要)|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|取消|去掉|拿掉|不(跟(您|你))?计较|(停止|暂停|不再)计(算|收|息))"
@@ -124,7 +125,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("extension", _compile(
         r"延期|延长|宽限(?!期(是|为|有|一般|只有|最多|最长))|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
         r"|推迟|往后(延|推|挪|顺)|顺延|延后|延到|推到|挪到|挂到|拖到|延至"
-        r"|(改|调|调整|变更)(到|至|为|成)(?=[^，,。\s]{0,3}?(" + _N + r"+(号|日|月|天)|下|本|这|月底|周|礼拜|星期|明|后))"
+        r"|(改|调|调整|变更)(到|至|为|成)(?=[^，,。\s]{0,3}?(" + _N + r"+(号|日|月|天)|(下|本|这)个?(月|周|礼拜|星期|期)|月底|周|礼拜|星期|明|后))"
         r"|(还款日|账单日|到期日|期限|还款期|还款时间|日期)" + _G + r"(改|调|延|推|挪|变更|往后)"
         r"|再给(您|你)" + _G + r"(时间|几天|一周|一个月|天|个月|礼拜)"
         r"|\bextend\w*|\bextension\b|grace period|\bpostpon\w*|\bdefer\w*|more time|push\w* (it |this |that |the \w+ )?back"
@@ -155,7 +156,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|给(您|你)(?!们)(发|寄|传|邮)(过去|出)?|(快递|邮寄|寄|发)(出|过去)(?![了过])"
         r"|给(您|你)(?!们)(更正|修改|改过来|改好|更新)|重新(发送|发|寄|开具|出具|开)|补发"
         r"|" + ACCOUNT_ACT + _G + ACCOUNT +
-        r"|" + ACCOUNT + _G + ACCOUNT_ACT +
+        r"|" + ACCOUNT + _GL + ACCOUNT_ACT + r"|销户|注销(账户|账号|帐户)" +
         r"|(转给|转交|转到|提交(给|到)|上报给|反馈给|反映给|报给|升级到|升级给|交给)" + _G +
         r"(上级|主管|领导|专员|经理|部门|后台|专人|组长|处理组|小组|团队|同事)"
         r"|(撤回|撤销|取消|暂停)" + _G + r"(起诉|诉讼|仲裁|外访|委外|法务)"
@@ -185,7 +186,7 @@ TAG_QUESTION = _compile(
     r"|^\s*(对|没错|是|好)(吧|吗|吖嘛|不对|嘛)\s*[?？]?\s*$|^\s*right\s*\?\s*$", IC)
 # Reports of what was said before: they cover the rest of the sentence (上次说会减免).
 PAST_REPORT = _compile(
-    r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
+    r"上次|上回|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])之前\s?(说|讲|答应|承诺|告诉|提到|同意|你们|您|你|那个|的)|(?<![\d一二两三四五六七八九十号日天末底点午晚早周])以前|当时|曾经|说过|答应过|承诺过|讲过"
     r"|(上礼拜|上周|上星期|上个月)[^，,。；;！!？?]{0,10}?说|本来|(你们|您|你|他|她|客服)(的人)?(当时)?(不是)?说(好|会|要|能|可以|给)|(你们|您|你|他|她)(上次|上回|之前|前天|昨天|上周|上个月|[0-9一二三四五六七八九十]+月份?)(又|也|都)?说|(当时|那时|那会儿|的时候)(说|讲|答应|承诺)|结果(到现在|还是|你们|他们|根本|又|却|一直|也没|没)"
     r"|last time|previously|\b(you|they|he|she|it) (said|promised|told)|\bused to\b|\bhad\b|\bago\b", IC)
 # The other side's request, reported (您要求停止催收的部分…): not a promise of the one who reports it.
@@ -193,7 +194,7 @@ REPORTED_REQUEST = _compile(r"(?<![给帮为替跟])(您|你)(们)?(自己)?[^�
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = _compile(
     r"已经|(?<!不)已(?!读)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(发|寄|传)(过去|过来|出去)了|(还|付|转|打|交|办|回|给)过(?!来|去)"
-    r"|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|\b(paid|sent)\b", IC)
+    r"|(拿到|收到|领到)了|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|\b(paid|sent)\b", IC)
 # Words that put an act with 了 in the future (就把欠款还了, 会给您免了).
 FUTURE = _compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|今晚|下周|月底|will|'ll", IC)
 # An act done before, by experience 过 (减免过一次, 申请过延期): never a promise, even when granted.
@@ -222,7 +223,7 @@ NEGATIVE_CONDITION = _compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|
 NEGATIVE_THEN = _compile(r"(?:" + NEGATIVE_CONDITION.pattern + r")[^，,。；;！!？?]{0,6}?(的话|就|将|会|要)", IC)
 # General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
 GENERAL = _compile(
-    r"一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
+    r"温馨提示|一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
     r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|年化|利率是|产生(?!的)|计算"
     r"|照常|照计|照算|正常(收|算|计|计收|收取)|原则上|(是|按|走)(我们的|公司的|正常)?流程|流程(是|规定)|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
@@ -236,7 +237,7 @@ REFUSAL = _compile(
 # Asking "can or cannot" (能不能) is a question, never a refusal.
 A_NOT_A = _compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得|要不要|用不用|需不需要|收不收|算不算")
 # A request by the borrower is not a promise of the lender (我想申请减免).
-REQUEST = _compile(r"我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
+REQUEST = _compile(r"我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您|贵司|你司|贵行|平台)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
 # One character of a Chinese clause: not a stop, not a space between words, a comma only inside a sum.
@@ -266,6 +267,16 @@ TOTAL = _compile(r"总共|一共|合计|共计|总计|\btotal\b", IC)
 FEE_WORD = _compile(FEE, IC)
 # What a speaker says while thinking (嗯, 呃, 那个, 就是说): no words of the act.
 FILLER = _compile(r"(嗯|呃|啊|额|那个|这个|就是|就是说|然后|对|哦|噢|um|uh|er)+", IC)
+# The speaker's side named inside a trigger (征信问题我们已经提交异议): the act is theirs.
+SPEAKER_ACTS = _compile(r"我们|我这边|本行|我司|我行")
+# What happened after an act said before: it was not done (您之前答应周五还五千 结果也没还).
+BROKEN = _compile(r"结果\s?(到现在|还是|又|却|一直|也)?\s?(没|没有|未)")
+# An act reported as not done (也没退给我, 到现在还没还): no promise.
+NOT_DONE = _compile(r"(没|没有|未|还没|也没|都没)\s?$")
+# An act asked about indirectly (告诉您减免批下来没有): no promise.
+WHETHER = _compile(r"(批下来|下来|通过|批了|好了|成功)?\s?(没有|了没有?|没)\s*$")
+# Verbs whose object names a plan as a topic (联系您确认分期方案): no promise of the plan.
+TOPIC_VERB = _compile(r"(确认|商量|沟通|讨论|了解|咨询|谈|聊)(一下)?\s?(您的|你的|新的|具体的?)?$")
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
 TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|别的|然后|还有|the rest|and )"
                        r"|\s*(再多|多的|更多)|\s*(i )?(can't|cannot|can not|won't be able to) (do|pay|give|afford|manage) (any )?more"

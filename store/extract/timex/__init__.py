@@ -12,7 +12,9 @@ Design decisions:
   every rule small and testable, and composes forms nobody listed.
 - A bare weekday, date or clock time means its next occurrence; words before it that point to
   the past (上次, 之前, 已经, 昨天, last, ago…), or a completed act after it (还了), flip it to the
-  latest past occurrence. A clock hour 1–6 with a day but no 上午/下午 is afternoon (明天三点).
+  latest past occurrence. A month-day that passed within the last month (6月18日 said on 6-24)
+  is that past day, not next year's: nobody sets a deadline a year out without naming the year.
+  A clock hour 1–6 with a day but no 上午/下午 is afternoon (明天三点).
 - Neighbouring expressions joined by 到/至/to become one range; words around an expression tell
   a deadline (之前, 最晚, by → `bound="by"`) from a starting point (以后, 从, after).
 - Weeks run Monday–Sunday. 下周三 is Wednesday of next week (a Chinese speaker never means

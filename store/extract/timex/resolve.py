@@ -95,7 +95,13 @@ def _next_md(month: int, day: int, today: date, past: bool, weekday: int | None)
             return min(matching, key=lambda d: abs((d - today).days))
     if past:
         return max((d for d in candidates if d <= today), default=candidates[0])
+    recent = [d for d in candidates if 0 < (today - d).days <= RECENT_DAYS]
+    if recent:  # 经核实您6月18日重复还款 said on 6-24: that day, not one next year
+        return recent[0]
     return min((d for d in candidates if d >= today), default=candidates[0])
+
+
+RECENT_DAYS = 31  # a month-day this recent, said without a year, is the past one
 
 
 def _resolve_week(rel: int | None, day, ref: datetime, past: bool):
