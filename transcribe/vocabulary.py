@@ -29,7 +29,7 @@ SOUNDALIKE_WORDS = (
     "回电", "宽限", "逾期", "协商", "上报", "本金", "联系",
 )
 # Real words that sound like a domain word and are never a mishearing of one.
-REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正"})
+REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正", "错收"})
 # Words that begin with the last sound of a span: the span is two words, not a domain word
 # (要起诉 is no 延期诉, 身份证信息 no 身份征信息).
 BOUNDARY_WORDS = frozenset({"起诉", "起来", "起码", "其实", "其他", "奇怪", "信息", "信用卡", "证件", "期间", "错误"})

@@ -32,6 +32,30 @@ def merge_plans(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
     return out
 
 
+def absorb_into_refunds(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+    """In a sentence with a refund, the borrower's payment words without a sum of their own are the refund's.
+
+    多扣款项¥129.90将于7个工作日内退回至原支付账户 (支付 names the account); 会退还给您，预计本周五前到账
+    (到账 is the refund arriving: its day is the refund's). A borrower's payment with another sum stays.
+    """
+    refunds = [i for i, (p, act) in enumerate(found) if act.refund]
+    if not refunds:
+        return found
+    out = list(found)
+    absorbed = set()
+    for i, (p, act) in enumerate(found):
+        if p.kind != "payment" or act.refund or p.party != "me":
+            continue
+        j = refunds[0]
+        refund = out[j][0]
+        if p.amount is not None and p.amount != refund.amount:
+            continue
+        absorbed.add(i)
+        if refund.due is None and p.due is not None:
+            out[j] = (replace(refund, due=p.due, due_grain=p.due_grain), out[j][1])
+    return [item for i, item in enumerate(out) if i not in absorbed]
+
+
 def fee_objects(text: str, act: Act) -> frozenset[str]:
     """The fees an act's clause names up to the act (利息部分打九折): two waivers of different fees are two."""
     start = act.start  # back to the clause's start: as far as the clause, not the whole text

@@ -48,6 +48,8 @@ def actor_of(text: str, start: int, end: int, speaker: str | None) -> tuple[str 
             word, beneficiary = m.group(5), bool(m.group(4))
             if word.lower() in ("me", "us") and not beneficiary:
                 continue
+        if word == "我" and text.startswith("这边", m.end()):
+            word = "我们"  # 我这边给您删掉: an agent speaking for the lender
         party = _person_party(word, beneficiary, speaker)
         if beneficiary:
             helper = party

@@ -37,7 +37,7 @@ from store.extract.acts import PARTIES, Act, Context, Promise, anchor, find_acts
 from store.extract.clauses import (Sentence, is_question, is_tag_question, masked, read_sentence, sentences,
                                    with_comment)
 from store.extract.dialect import to_mandarin
-from store.extract.merge import drop_generic_others, fee_objects, merge_plans, merge_restatements
+from store.extract.merge import absorb_into_refunds, drop_generic_others, fee_objects, merge_plans, merge_restatements
 from store.extract.money import AmountMatch, find_amounts, fold
 from store.extract.parties import actor_of, party_of
 from store.extract.pinyin import repair
@@ -147,7 +147,7 @@ def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Ac
             key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None,
                    fee_objects(ctx.text, act))
             out.setdefault(key, (promise, act))
-    return merge_plans(list(out.values()))
+    return merge_plans(absorb_into_refunds(list(out.values())))
 
 
 def _verbless_payments(ctx: Context, sent: Sentence, acts: list[Act]) -> dict[Act, Act]:
