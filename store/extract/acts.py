@@ -68,10 +68,33 @@ def find_acts(text: str, s0: int, s1: int) -> list[Act]:
     """Kind triggers in the sentence; earlier kinds claim their span first."""
     found: list[Act] = []
     for kind, pattern in R.KIND_PATTERNS:
-        for m in pattern.finditer(text, s0, s1):
+        pos = s0
+        while (m := pattern.search(text, pos, s1)) is not None:
             if m.end() > m.start() and not any(m.start() < a.end and a.start < m.end() for a in found):
                 found.append(Act(kind, m.start(), m.end(), refund=pattern is R.REFUND))
-    return _deliveries(text, sorted(found, key=lambda a: a.start))
+                pos = m.end()
+            else:  # a match over a claimed span may hide a shorter one after it (证明…给您寄过去)
+                pos = m.start() + 1
+    acts = [_sent_plan(text, a, s1) for a in sorted(found, key=lambda a: a.start)]
+    return _deliveries(text, [a for a in acts if not _inside_stop(text, a, acts)])
+
+
+def _inside_stop(text: str, act: Act, acts: list[Act]) -> bool:
+    """A call named right after a stop (不会再有催收给您打电话了) is what stops, not a callback."""
+    return act.kind == "callback" and any(
+        a.kind == "stop_collection" and a.end <= act.start <= a.end + _STOP_REACH
+        and not R.PUNCTUATION.search(text, a.end, act.start) for a in acts)
+
+
+_STOP_REACH = 6  # characters between the stop's trigger and the call it stops
+
+
+def _sent_plan(text: str, act: Act, s1: int) -> Act:
+    """A plan named as a paper that is sent (还款方案稍后我用短信发给您) is a document, not a new plan."""
+    if act.kind == "installment" and R.PLAN_PAPER.fullmatch(text, act.start, act.end) \
+            and R.SENT_AFTER.match(text, act.end, s1):
+        return replace(act, kind="other")
+    return act
 
 
 def _deliveries(text: str, acts: list[Act]) -> list[Act]:

@@ -57,11 +57,13 @@ def absorb_into_refunds(found: list[tuple[Promise, Act]]) -> list[tuple[Promise,
 
 
 def fee_objects(text: str, act: Act) -> frozenset[str]:
-    """The fees an act's clause names up to the act (利息部分打九折): two waivers of different fees are two."""
-    start = act.start  # back to the clause's start: as far as the clause, not the whole text
+    """The fees an act's clause names (利息部分打九折, 减掉三百的违约金): two waivers of different fees are two."""
+    start, end = act.start, act.end  # out to the clause's edges: as far as the clause, not the whole text
     while start > 0 and text[start - 1] not in _CLAUSE_STOPS:
         start -= 1
-    return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, start, act.end))
+    while end < len(text) and text[end] not in _CLAUSE_STOPS:
+        end += 1
+    return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, start, end))
 
 
 _FEE_WORD = re.compile(R.FEE, re.IGNORECASE)
@@ -93,7 +95,7 @@ def merge_restatements(found: list[tuple[Promise, Act]], text: str) -> list[tupl
         if i == j or q.kind != p.kind or q.party != p.party:
             return False
         if _covered(p, q):
-            return objects[i] <= objects[j]
+            return objects[i] <= objects[j] or not objects[j]  # 给您减免掉违约金 就是说 减免三百块
         same = (p.amount, p.due) == (q.amount, q.due)  # the same act said twice: keep the one naming more
         return same and (objects[i] < objects[j] or (objects[i] == objects[j] and j < i))
 
@@ -115,9 +117,9 @@ def _join_halves(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
     a summed one (明天去缴款，先缴五千，剩下的月底前转). Two sums or two days are two payments
     (周三先还一千，周末再还两千).
     """
-    for party in PARTIES:
+    for party, refund in ((party, refund) for party in PARTIES for refund in (False, True)):
         payments = [i for i, (p, act) in enumerate(found)
-                    if p.kind == "payment" and p.party == party and not act.refund]
+                    if p.kind == "payment" and p.party == party and act.refund == refund]
         pairs = [(i, j) for i, j in zip(payments, payments[1:], strict=False)
                  if _dated_only(found[i][0]) and _summed_only(found[j][0])]
         if len(payments) == 2 and not pairs and _summed_only(found[payments[0]][0]) \

@@ -147,7 +147,8 @@ _PREFIX = "|".join(f"(?P<p_{cur}>{pat})" for cur, pat in _PREFIX_WORDS)
 _GE = rf"个(?=半|[{CN_DIGITS}\d](?:[毫角毛]|$|[^\w])|[{CN_DIGITS}]$)"
 
 _JIAO = rf"(?P<j>{_SMALL})\s?(?:角|毛|毫)(?:(?P<f>{_SMALL})\s?(?:分|仙)?)?"
-_TAIL = rf"(?:{_JIAO}|(?P<half>半)|(?P<tail>{_SMALL})(?![\d{CN_NUM}]))"
+_NOT_A_TAIL = "起次些共并直定样般点部律切期笔个口"  # 11,200元一次性, 两千一起: words, not 一 of 两千一
+_TAIL = rf"(?:{_JIAO}|(?P<half>半)|(?P<tail>{_SMALL})(?![\d{CN_NUM}{_NOT_A_TAIL}]))"
 
 _AMOUNT_RE = re.compile(
     rf"(?:(?:{_PREFIX})\s?)?"
@@ -158,7 +159,7 @@ _PREFIX_ONLY_RE = re.compile(rf"(?:{_PREFIX})\s?(?P<num>{NUM})", re.IGNORECASE)
 _JIAO_RE = re.compile(_JIAO)
 _FEN_RE = re.compile(rf"(?P<num>{NUM})\s?(?:分钱|分|仙)")
 _MULT_RE = re.compile(rf"(?P<num>(?:\d+(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_DIGITS}]+)?)[万千])"
-                      rf"(?P<tail>零[{CN_DIGITS}][十百千]?[{CN_DIGITS}]?|[{CN_DIGITS}]百[{CN_DIGITS}]?十?[{CN_DIGITS}]?|[{CN_DIGITS}])?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
+                      rf"(?P<tail>零[{CN_DIGITS}][十百千]?[{CN_DIGITS}]?|[{CN_DIGITS}]百[{CN_DIGITS}]?十?[{CN_DIGITS}]?|[{CN_DIGITS}](?![{_NOT_A_TAIL}]))?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
 # Words after which a bare number is a sum: paying verbs and the names of sums.
 _MONEY_CONTEXT = (
     r"还款额|还款|还清|还|付款|付|支付|转账|转|汇款|汇|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"
@@ -296,9 +297,12 @@ def _implied_amounts(folded: str) -> list[tuple[int, int, float, str]]:
             continue  # 还一半, 还一些, 还一下
         if re.fullmatch(r"\d{1,2}\.\d{2}", num) and re.match(r"之?前|以|号|日|左右|$", after):
             continue  # 还8.20之前: a date
+        end = m.end("num")
+        if len(num) > 2 and num[-2] in "千万" and after[:1] and after[0] in _NOT_A_TAIL:
+            num, end = num[:-1], end - 1  # 两千一起还完: 两千, then 一起
         value = parse_number(num)
         if value is not None and value >= 10:
-            found.append((m.start("num"), m.end("num"), value, "CNY"))
+            found.append((m.start("num"), end, value, "CNY"))
     return found
 
 

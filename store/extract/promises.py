@@ -109,6 +109,8 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
         return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True
+    if act.kind == "payment" and not act.refund and _dated_past(ctx, clause_own):
+        return True  # 经核实您6月18日重复还款¥2,016.00: a payment reported with its past day
     upto = max(act.end, clause_own[1])
     granted = R.GRANTED.search(text, sent.start, upto) and (
         act.kind in _STANDING_KINDS or R.APPLIED.search(text, sent.start, upto))  # 证明已为您申请: under way
@@ -119,6 +121,12 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
     if done and not said_past and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
         return False
     return bool(done and not granted)
+
+
+def _dated_past(ctx: Context, clause: tuple[int, int]) -> bool:
+    """Does the clause name a past day (not a thing's: 上个月那期) and no day to come?"""
+    days = [d for d in ctx.dates if clause[0] <= d.start < clause[1] and not R.DATE_MODIFIER.match(ctx.text, d.end)]
+    return any(d.past for d in days) and not any(not d.past for d in days)
 
 
 def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Act]]:
@@ -325,7 +333,8 @@ def _dates(original: str, normalized: str, ref: datetime) -> list[DateMatch]:
 
 def _amounts(original: str, normalized: str) -> list[AmountMatch]:
     """Amounts read in the normalized text (換款2000 is 还款2000), quoted from the original."""
-    return [replace(a, text=original[a.start:a.end]) for a in find_amounts(normalized)]
+    paused = "".join("，" if o == "，" else n for o, n in zip(original, normalized, strict=True))  # 2,150，15号
+    return [replace(a, text=original[a.start:a.end]) for a in find_amounts(paused)]
 
 
 def _by_span(items: list, spans: list[tuple[int, int]]) -> list[list]:

@@ -62,7 +62,8 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
             return cond is None or (act.kind == "payment" and neighbour in phrase
                                     and not any(cond[0] <= anchor(a) < cond[1] for a in acts))
 
-        near_date = next((d for d in dates if inside(d, neighbour) and open_(d)), None)
+        near_date = next((d for d in dates if inside(d, neighbour) and open_(d)
+                          and (act.kind != "waiver" or neighbour in phrase)), None)  # 新还款日为8月31日，延期期间免收罚息
         near_amount = next((a for a in amounts if inside(a, neighbour) and open_(a)
                             and not (act.kind == "waiver" and _names_debt(ctx.text, sent.start, neighbour, a))), None)
         own = own or (neighbour in phrase and bool(near_date or near_amount))
@@ -118,7 +119,7 @@ def _sum_said_after(ctx: Context, sent: Sentence, clause: tuple[int, int], acts:
             return []  # punctuation, or the next act
         if any(nxt[0] <= a.start < nxt[1] for a in ctx.amounts):
             return [nxt]
-        if not R.FILLER.fullmatch(text[nxt[0]:nxt[1]].strip()):
+        if not (R.FILLER.fullmatch(text[nxt[0]:nxt[1]].strip()) or R.SUM_NOUN.fullmatch(text[nxt[0]:nxt[1]].strip())):
             return []
     return []
 

@@ -166,8 +166,8 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
                 r"(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                 r"(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s+(?P<y2>\d{4}))?\b"),
     ("en_nth", r"(?<![a-z])the (?P<d>\d{1,2})(?:st|nd|rd|th)\b"),
-    # 明… after 证/说/声 is the end of a word (结清证明后天发您: 后天, not 明后天)
-    ("dayword", r"(?<![a-z])(?:(?<![证说声表透聪光文发])(?=明)|(?!明))(?:(?:" + _alt(DAY_WORDS) + r")|今晚|昨晚|明晚|今早|明早|今夜|明夜|昨夜|"
+    # 明… after 证/说/声 is the end of a word (结清证明后天发您: 后天, not 明后天; 计划表明天 is 明天)
+    ("dayword", r"(?<![a-z])(?:(?<![证说声透聪光文])(?=明)|(?!明))(?:(?:" + _alt(DAY_WORDS) + r")|今晚|昨晚|明晚|今早|明早|今夜|明夜|昨夜|"
                 r"明后两?天)"),
     ("en_weekend", r"(?<![a-z])(?:(?P<wrel>this|next|last|coming|the)\s+)?(?P<wd>weekend)\b"),
     ("now", r"(?<![a-z])(?:" + _NOW + r")(?![a-z])"),
