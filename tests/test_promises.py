@@ -59,6 +59,20 @@ CASES = [
     ("你今晚能转两千过来不 转了我明天就去跟主管申请分期", "them",
      [("me", "payment", 2000, "2024-08-15"), ("them", "installment", None, "2024-08-16")]),
     ("能的话，这周就不让催收给你打电话了", "them", [("them", "stop_collection", None, None)]),
+    # refunds: the payment words beside them are theirs; a report of one not made is none
+    ("错收的提前还款手续费286元会退还给您，预计本周五前到账。", "them", [("them", "payment", 286, "2024-08-16")]),
+    ("我多还的那两百块钱到现在也没退给我", "me", []),
+    # a past day reported, a broken promise reported, whether a waiver came through
+    ("您好，经核实您8月5日重复还款¥2,016.00，该款项将在3个工作日内原路退回。", "them",
+     [("them", "payment", 2016, "2024-08-20")]),
+    ("您之前答应我们周五还五千 结果也没还", None, []),
+    ("周五之前给您回个电话 告诉您减免批下来没有", "them", [("them", "callback", None, "2024-08-16")]),
+    # a plan sent as a paper; a call named in a stop; a fee named before a condition's sum
+    ("协商的还款方案稍后我用短信发给您", "them", [("them", "other", None, None)]),
+    ("不会再有催收给您打电话了", "them", [("them", "stop_collection", None, None)]),
+    ("您把这期的最低还款额¥1,268.00在8月20日前还上的话，之前的滞纳金我给您免掉。", "them",
+     [("me", "payment", 1268, "2024-08-20"), ("them", "waiver", None, None)]),
+    ("We will not report this late payment to the credit bureau.", "them", [("them", "credit_report", None, None)]),
     ("我们不会再给您打电话了", "them", [("them", "stop_collection", None, None)]),
     ("我们会在下周一之前给您答复", "them", [("them", "callback", None, "2024-08-19")]),
     ("好的，那我们这边给您申请二次分期，分24期", "them", [("them", "installment", None, None)]),

@@ -172,5 +172,5 @@ def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Pro
     return [p for p, _ in kept]
 
 
-# Kinds that are a document to deliver: a delivery's day is theirs.
-_DOCUMENT_KINDS = frozenset({"other", "settlement_proof"})
+# Kinds whose act a bare delivery or correction carries out (寄到您家里, 给您更正): its day is theirs.
+_DOCUMENT_KINDS = frozenset({"other", "settlement_proof", "credit_report"})  # 提交异议处理，20个工作日内给您更正

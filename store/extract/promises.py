@@ -102,7 +102,8 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
     if R.GENERAL.search(own) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
                                   and not R.PERSON.search(text, sent.start, sent.end)):
         return True
-    if R.PAST_REPORT.search(text, sent.start, act.start):
+    past = R.PAST_REPORT.search(text, sent.start, act.end)  # read on into the act: 之前的滞纳金 names a fee
+    if past and past.start() < act.start:
         return True
     if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text[clause_own[0]:act.start]) \
             and not R.SPEAKER_ACTS.search(text, act.start, act.end):

@@ -42,7 +42,7 @@ _N = r"[0-9一二两三四五六七八九十百几半]"
 # 还款 as the noun's first half (还款日, 还款计划, 还款卡) is no act of paying.
 _NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细|确认|证明|凭证|的(?!话))"
 
-FEE = (r"(?:罚息|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
+FEE = (r"(?:罚息|罚款|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
 CREDIT = r"(?:征信|中国人民银行|人民银行|人行|央行|\bTU\b|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
 CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|去电|打过来|打给|打电话|打来|发短信"
@@ -53,7 +53,7 @@ EN_DOCUMENT = (r"(confirmation|letter|statement|contract|agreement|receipt|docum
                r"|certificate|form|paperwork)")
 ACCOUNT_ACT = (r"(解除|解冻|恢复|取消|更改|修改|更正|更新|变更|关闭|关掉|关了|停掉|开通|调整|改成|换成|改|换|撤销|撤回|撤了|撤"
                r"|解绑|换绑|绑定|备注|标记|升级|上报|提交)")
-ACCOUNT = (r"(?:冻结|额度|身份证|个人信息|预留信息|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
+ACCOUNT = (r"(?:销户|冻结|额度|身份证|个人信息|预留信息|账户|账号|自动扣款|代扣|扣款卡|还款卡|联系方式|手机号|号码|地址|银行卡|还款账户|投诉"
            r"|备注|标记|案件|工单|预约|授权|户名|尾号|[建工农招中交浦民兴光]行卡|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
@@ -83,7 +83,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|不(会|再)?(将|把)" + _G + r"(上报|报送|报|提交|上传)(到|给|至|去)?" + CREDIT +
         r"|" + CREDIT + r"[^。！？!?]{0,20}?不(会|再)?(给(您|你))?(上报|报送|报上去|报)(?![告名销道])"
         r"|(won't|will not|not|never)( be)? (report|reported|affect|hurt|damage|show|appear)\w*"
-        r"( (it|this|that|anything|you|your account))?( to| on| in)?( the| your)? (credit|cib|bureau)"
+        r"( (?!to\b|on\b|in\b)\w+){0,4}?( to| on| in| with)?( the| your)? (credit|cib|bureau)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( \w+){0,4} (from|on|in) (your|the) credit"
         r"|\bmark\w*( your account| it)? as (up to date|current|paid|settled)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( your| the| this)? (credit|negative record"
@@ -118,7 +118,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", _compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的|选项|功能|按钮|入口|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为)?(个)?" + _N + r"{1,3}(个)?(期|个月|次|笔|其)"
+        r"二次分期|个性化分期|分期(?!后的|以后的|选项|功能|按钮|入口|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为|开)?(个)?" + _N + r"{1,3}(个)?(期|个月|次|笔|其)"
         r"|停息挂账|每期|选(择)?" + _G + _N + r"{1,3}(个)?期|每个?月" + _G + r"(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
         r"|\binstal?lments?\b(?!\s?(选项|功能|按钮|入口|option|button|feature|tab))|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
@@ -225,7 +225,7 @@ NEGATIVE_THEN = _compile(r"(?:" + NEGATIVE_CONDITION.pattern + r")[^，,。；;�
 GENERAL = _compile(
     r"温馨提示|一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
     r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|年化|利率是|产生(?!的)|计算"
-    r"|照常|照计|照算|正常(收|算|计|计收|收取)|原则上|(是|按|走)(我们的|公司的|正常)?流程|流程(是|规定)|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
+    r"|照常|照计|照算|正常(收|算|计|计收|收取)|原则上|(是|按|走)(我们的|公司的|正常)?流程|流程(是|规定)|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(?<![到至为成])(?<![到至]年)(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
 REFUSAL = _compile(
     r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|不(出|开|寄)(?![现来去心])|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
@@ -246,14 +246,17 @@ _IN_CLAUSE = r"(?:[^，,。；;！!？?\s]|(?<=[0-9]),(?=[0-9]{3}))"
 RESTATED = _compile(r"(你们|你|您)(刚才)?说的|答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
 # A clause that only names the sum or the day of the clause before it (也就是7500, 比如说三千吧).
 APPOSITIVE = _compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|大约|约|最少|至少|起码|that is|i\.e\.)", IC)
+# Where a clause starts: the text's start or after a pause (a comma between digits is a thousands separator).
+_CLAUSE_START = r"(?:^|(?<=[，。；;\s])|(?<=[^0-9],)|(?<=,)(?![0-9]))"
 CONDITION = _compile(
     r"(?:等(?:到)?|待)(?:您|你)?[^，,。；;！!？?\s]{1,16}?(?:之后|以后|后)(?!天|面|续|期)"  # 待您全部还清后 | 我们会…
     r"|(如果|假如|要是|只要|倘若|若是|若|如|万一|前提是|条件是|只有|一旦|等(到)?(您|你)|待(您|你)?|等您|等款)"
-    r"(?:" + _IN_CLAUSE + r"*?的话|[^，,。；;！!？?\n]{1,30}?(?=\s+(我们|我|那|那么)?(这边)?就)|" + _IN_CLAUSE + r"*)"  # spoken: up to 就
-    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{1,14}?的话|(?<![^，,。；;\s])等[^，,。；;！!？?\s]{1,14}?(的时候|之后|以后)"
-    r"|(?<![^，,。；;\s])[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
+    r"(?:" + _IN_CLAUSE + r"*?的话|[^，,。；;！!？?\n]{1,30}?的话|(?:(?!的话)[^，,。；;！!？?\n]){1,30}?(?=\s+(我们|我|那|那么)?(这边)?就(?!是))"
+    r"|" + _IN_CLAUSE + r"*)"  # spoken: over pauses, up to 的话 or 就
+    r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{1,14}?的话|" + _CLAUSE_START + r"等[^，,。；;！!？?\s]{1,14}?(的时候|之后|以后)"
+    r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后(?!天|面|续|期))"
-    r"|(?<![^，,。；;\s])(还|转|打|付|交|缴|凑)(了|上了|完了|清了|齐了)(?=\s?(我|我们|我这边)?[^，,。；;！!？?\s]{0,6}?就)"  # 转了我明天就去申请
+    r"|" + _CLAUSE_START + r"(还|转|打|付|交|缴|凑)(了|上了|完了|清了|齐了)(?=\s?(我|我们|我这边)?[^，,。；;！!？?\s]{0,6}?就)"  # 转了我明天就去申请
     r"|\b(if|once|as soon as|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
     r"(?:(?!\s(?:we|i|they|you'll)(?:'ll|\s|$))[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)  # …by Friday | we will waive
 
@@ -281,6 +284,8 @@ TOPIC_VERB = _compile(r"(确认|商量|沟通|讨论|了解|咨询|谈|聊)(一�
 # A plan named as a paper (还款方案, 分期方案) and the sending of it after (…稍后我用短信发给您).
 PLAN_PAPER = _compile(r"还款方案|分期方案|协商还款|还款计划|payment plan|repayment plan", IC)
 SENT_AFTER = _compile(r"[^，,。；;！!？?]{0,12}?(发给|发到|发送|寄给|寄到|传给|短信发|邮件发|发您|发你|send|email|mail)", IC)
+# A sum named again by a pointing word (该款项将原路退回): the sum said before it.
+THAT_SUM = _compile(r"该款项?|该笔|此款|这笔(钱|款)|那笔(钱|款)|上述款项|this (amount|payment|sum)|the (amount|sum)", IC)
 # Names of the sum a payment is about, said between the verb and the sum (还 | 本金 | 九千).
 SUM_NOUN = _compile(r"(这期的?|首期|本金|欠款|尾款|余款|剩下的?|剩余的?|这笔钱?|那笔钱?)")
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.

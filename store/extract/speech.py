@@ -13,18 +13,22 @@ Design decisions:
 - A repeat is a token that the next one starts with (免 免了, 二十 二十个), or one that ends the
   token before it (先转 转, 我后天 后天): the speaker restarting.
 - Pieces are closed up only where they cannot be words of their own: a unit or place word after a
-  word (日, 内, 号, 块…), a numeral after 十/百/千/万 (三千 五), a counter's noun (二十个 工作日).
+  word (日, 内, 号, 块…), a numeral after 十/百/千/万 (三千 五), a counter's noun (二十个 工作日), the
+  halves of a domain word (结清 证明, 违约 金).
 """
 
 from __future__ import annotations
 
 import re
 
+from transcribe.vocabulary import DOMAIN_WORDS, SOUNDALIKE_WORDS
+
 _RUN = re.compile(r"[\u4e00-\u9fff]+(?: +[\u4e00-\u9fff]+)+")
 _BOUND = frozenset("日内号天块元万千百半期底前后")  # a piece that ends the word before it
 _NUMERAL = frozenset("一二两三四五六七八九十")
 _COUNTED = ("工作", "个工作", "个月", "星期", "礼拜", "期")  # nouns a counter word takes (二十个 工作日)
 _MAX_REPEAT = 4
+_WORDS = frozenset(DOMAIN_WORDS) | frozenset(SOUNDALIKE_WORDS)  # 结清 证明 is 结清证明
 
 
 def tidy(text: str) -> str:
@@ -44,6 +48,7 @@ def _tidy_run(run: str) -> str:
             words[-1] += token
         else:
             words.append(token)
+    words = [w for i, w in enumerate(words) if not (i and words[i - 1] == w)]  # 结清证明 结清证明
     tidy = " ".join(words)
     return tidy + " " * (len(run) - len(tidy))
 
@@ -59,4 +64,10 @@ def _joins(word: str, piece: str) -> bool:
         return True
     if len(piece) <= 2 and piece[0] in _NUMERAL and word[-1] in "十百千万":
         return True
-    return word[-1] == "个" and piece.startswith(_COUNTED)
+    return (word[-1] == "个" and piece.startswith(_COUNTED)) or _splits_word(word, piece)
+
+
+def _splits_word(word: str, piece: str) -> bool:
+    """Does a domain word run from the end of `word` into `piece` (结清 | 证明)?"""
+    return any(w.startswith(word[-k:]) and (word[-k:] + piece).startswith(w)
+               for w in _WORDS for k in range(1, min(len(word), len(w) - 1) + 1))

@@ -68,6 +68,8 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
                             and not (act.kind == "waiver" and _names_debt(ctx.text, sent.start, neighbour, a))), None)
         own = own or (neighbour in phrase and bool(near_date or near_amount))
         date, amount = date or near_date, amount or near_amount
+    if amount is None and act.kind == "payment" and R.THAT_SUM.search(ctx.text, clause[0], clause[1]):
+        amount = next((a for a in reversed(amounts) if sent.start <= a.start < clause[0]), None)  # 该款项将原路退回
     return date, amount, own
 
 
