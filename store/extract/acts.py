@@ -75,7 +75,10 @@ def find_acts(text: str, s0: int, s1: int) -> list[Act]:
                 pos = m.end()
             else:  # a match over a claimed span may hide a shorter one after it (证明…给您寄过去)
                 pos = m.start() + 1
-    acts = [_sent_plan(text, a, s1) for a in sorted(found, key=lambda a: a.start)]
+    acts: list[Act] = []
+    for act in (_sent_plan(text, a, s1) for a in sorted(found, key=lambda a: a.start)):
+        if not (acts and act.start < acts[-1].end):  # inside a plan's sending, now one act
+            acts.append(act)
     return _deliveries(text, [a for a in acts if not _inside_stop(text, a, acts)])
 
 
@@ -91,9 +94,9 @@ _STOP_REACH = 6  # characters between the stop's trigger and the call it stops
 
 def _sent_plan(text: str, act: Act, s1: int) -> Act:
     """A plan named as a paper that is sent (还款方案稍后我用短信发给您) is a document, not a new plan."""
-    if act.kind == "installment" and R.PLAN_PAPER.fullmatch(text, act.start, act.end) \
-            and R.SENT_AFTER.match(text, act.end, s1):
-        return replace(act, kind="other")
+    sent = R.SENT_AFTER.match(text, act.end, s1) if act.kind == "installment" else None
+    if sent and R.PLAN_PAPER.fullmatch(text, act.start, act.end):
+        return replace(act, kind="other", end=sent.end())  # the paper and its sending: one act
     return act
 
 
