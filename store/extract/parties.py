@@ -64,7 +64,8 @@ def party_of(ctx: Context, act: Act, clause: tuple[int, int], sent0: int) -> str
     asked = (speaker != "them" and not ctx.answered and not ctx.restated
              and R.REQUEST.search(text, sent0 if act.kind == "installment" else clause[0], max(act.end, clause[1])))
     if act.kind in R.LENDER_KINDS:
-        ordered = speaker == "me" and R.IMPERATIVE_STOP.match(text[act.start:act.end])
+        ordered = (speaker == "me" or (speaker is None and text.endswith("你们", 0, act.start))) \
+            and R.IMPERATIVE_STOP.match(text[act.start:act.end])  # 你们别再打了: the borrower's order
         return None if asked or ordered else "them"
     if act.refund:
         return "them"

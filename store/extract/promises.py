@@ -51,6 +51,8 @@ _STANDING_KINDS = frozenset({"waiver", "extension", "installment", "stop_collect
 
 
 _NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
+# What a lender grants after approval: a sentence that guarantees nothing grants none of them.
+_GRANTS = frozenset({"waiver", "extension", "installment", "credit_report"})
 
 
 def _short(text: str, clause: tuple[int, int]) -> bool:
@@ -79,8 +81,10 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
             return True
     if sent.threat_from is not None and act.start >= sent.threat_from:
         return True
-    if R.TOPIC_NOUN.match(text, act.end):
-        return True  # 那个延期的事: the matter, not the act
+    if R.TOPIC_NOUN.match(text, act.end) or R.ABOUT.search(text, max(sent.start, act.start - 3), act.start):
+        return True  # 那个延期的事, 关于分期: the matter, not the act
+    if act.kind in _GRANTS and R.NO_GUARANTEE.search(text, sent.start, sent.end):
+        return True  # 减免的话可以申请…能不能批下来我这边不能保证
     if R.NOT_DONE.search(text, max(sent.start, act.start - 3), act.start):
         return True  # 到现在也没退给我: reported as not done
     if R.BROKEN.search(text, act.end, sent.end):

@@ -47,7 +47,7 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
     date, amount, own = own_date, own_amount, bool(own_date or own_amount)
-    phrase = _phrase(ctx.text, sent, clause, acts)
+    phrase = _phrase(ctx.text, sent, clause, acts, ctx.amounts)
     if act.kind == "payment" and own_amount is None:
         phrase += _sum_said_after(ctx, sent, clause, acts)
     for neighbour in _neighbours(sent, clause) + phrase:
@@ -73,7 +73,8 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     return date, amount, own
 
 
-def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act]) -> list[tuple[int, int]]:
+def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act],
+            amounts: list[AmountMatch]) -> list[tuple[int, int]]:
     """The act-less clauses joined to this one by pauses alone (speech without punctuation).
 
     今天下午四点之前 | 必须把逾期的 | 三千四 | 还进来 is one demand said in four breaths: its day and
@@ -95,8 +96,9 @@ def _phrase(text: str, sent: Sentence, clause: tuple[int, int], acts: list[Act])
             if any(nxt[0] <= anchor(x) < nxt[1] for x in acts):
                 break
             if j > 0 and any(sent.clauses[j - 1][0] <= anchor(x) < sent.clauses[j - 1][1] for x in acts) \
-                    and not text[sent.clauses[j - 1][1]:nxt[0]].strip():
-                break  # 还 | 两千五: said right after another act, it is that act's
+                    and not text[sent.clauses[j - 1][1]:nxt[0]].strip() and not R.TOPIC_SHIFT.match(text, nxt[0]) \
+                    and any(nxt[0] <= a.start < nxt[1] for a in amounts):
+                break  # 还 | 两千五: a sum said right after another act is that act's
             out.append(nxt)
     return out
 
