@@ -289,6 +289,8 @@ PLAN_PAPER = _compile(r"还款方案|分期方案|协商还款|还款计划|paym
 SENT_AFTER = _compile(r"[^，,。；;！!？?]{0,12}?(发给|发到|发送|寄给|寄到|传给|短信发|邮件发|发您|发你|send|email|mail)", IC)
 # A sum named again by a pointing word (该款项将原路退回): the sum said before it.
 THAT_SUM = _compile(r"该款项?|该笔|此款|这笔(钱|款)|那笔(钱|款)|上述款项|this (amount|payment|sum)|the (amount|sum)", IC)
+# The end of a condition that is an event (还清以后, 等您全部结清了): what follows counts from it.
+EVENT_END = _compile(r"(后|以后|之后|了)\s*$")
 # Names of the sum a payment is about, said between the verb and the sum (还 | 本金 | 九千).
 SUM_NOUN = _compile(r"(这期的?|首期|本金|欠款|尾款|余款|剩下的?|剩余的?|这笔钱?|那笔钱?)")
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
@@ -321,7 +323,7 @@ NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|而家|now|right 
 ABOUT = _compile(r"(关于|至于|对于)\s?$")
 # A sentence that guarantees nothing (能不能批下来我这边不能保证): no lender grant in it.
 NO_GUARANTEE = _compile(r"不能保证|不敢保证|保证不了|没法保证|无法保证|不一定能|不一定(会)?批|can't guarantee|cannot guarantee|no guarantee", IC)
-TOPIC_NOUN = _compile(r"(的)?(事|事情|问题|情况|流程|政策|规定)")
+TOPIC_NOUN = _compile(r"(的)?(事|事情|问题|情况|流程|政策|规定)|生效")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
 LENDER_LABEL = _compile(r"\s*(客服|坐席|催收员?|工作人员|专员|银行|agent|collector|bank|lender|cs)\s*[:：]", IC)
 BORROWER_LABEL = _compile(r"\s*(客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)

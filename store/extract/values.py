@@ -132,12 +132,26 @@ _SUM_REACH = 3  # clauses after the verb: 还 | 嗯 | 那个 | 三千五
 
 
 def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
-    """A span right after a condition that ends in 后 counts from that event, not from now
-    (在您还清以后 七个工作日 寄给您: seven working days after a payment nobody has dated)."""
+    """A span after an undated event counts from that event, not from now.
+
+    在您还清以后 七个工作日 寄给您, 等您全部结清了，我们会在七个工作日内开具: seven working days after a
+    payment nobody has dated. The span follows the event's condition in its clause or the next one;
+    an event with a day of its own (等您今天下午款到账了，三个工作日内) starts about now.
+    """
     if not R.SPAN.match(ctx.text[date.start:date.end].strip()):
         return False
-    return any(c[1] <= date.start and not ctx.text[c[1]:date.start].strip(" ，,") and
-               ctx.text[c[0]:c[1]].rstrip().endswith("后") for c in sent.conditions)
+    for c in sent.conditions:
+        if c[1] > date.start or not R.EVENT_END.search(ctx.text, c[0], c[1]):
+            continue
+        if any(c[0] <= d.start < c[1] for d in ctx.dates):
+            continue  # the event has its day
+        between = ctx.text[c[1]:date.start]
+        if len(R.PUNCTUATION.findall(between)) <= 1 and len(between) <= _EVENT_REACH:
+            return True
+    return False
+
+
+_EVENT_REACH = 10  # characters between the event and its span: ，我们会在 | ，我司将于
 
 
 def _modifier(text: str, date: DateMatch) -> bool:
