@@ -44,7 +44,7 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
         dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
     if act.kind == "extension":  # 原8月18日的还款日延至9月18日: the new date comes after the act
         dates = sorted(dates, key=lambda d: d.start < act.start)
-    own_date = next((d for d in dates if inside(d, clause) and free(d)), None)
+    own_date = _most_specific([d for d in dates if inside(d, clause) and free(d)])
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
     date, amount, own = own_date, own_amount, bool(own_date or own_amount)
     phrase = _phrase(ctx.text, sent, clause, acts, ctx.amounts)
@@ -111,6 +111,15 @@ def _names_debt(text: str, sent_start: int, clause: tuple[int, int], amount: Amo
     if R.DEBT_SUM.search(text, window, amount.start):
         return True
     return bool(R.TOTAL.search(text, window, amount.start)) and not R.FEE_WORD.search(text, sent_start, amount.start)
+
+
+def _most_specific(dates: list[DateMatch]) -> DateMatch | None:
+    """The clause's day: a day (二十号前) over the month or week it sits in (这个月的一千我二十号前打)."""
+    days = [d for d in dates if d.grain not in _WIDE_GRAINS]
+    return (days or dates or [None])[0]
+
+
+_WIDE_GRAINS = frozenset({"month", "week", "quarter", "year"})
 
 
 def _sum_said_after(ctx: Context, sent: Sentence, clause: tuple[int, int], acts: list[Act]) -> list[tuple[int, int]]:
