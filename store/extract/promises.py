@@ -183,7 +183,7 @@ def _verbless_payments(ctx: Context, sent: Sentence, acts: list[Act]) -> dict[Ac
             continue
         if sent.threat_from is not None and clause[0] >= sent.threat_from:
             continue
-        if _holds(ctx.amounts, clause) and _holds(ctx.dates, clause):
+        if _holds(ctx.amounts, clause) and (_holds(ctx.dates, clause) or _day_after(ctx, sent, acts, clause)):
             out[Act("payment", clause[0], clause[0] + 1)] = lead
     return out
 
@@ -192,13 +192,26 @@ def _holds(items: list, clause: tuple[int, int]) -> bool:
     return any(clause[0] <= x.start < clause[1] for x in items)
 
 
+def _day_after(ctx: Context, sent: Sentence, acts: list[Act], clause: tuple[int, int]) -> DateMatch | None:
+    """The day said right after the clause, across a pause, in a clause of no act (剩下的两千 | 礼拜三之前)."""
+    i = sent.clauses.index(clause)
+    if i + 1 >= len(sent.clauses):
+        return None
+    nxt = sent.clauses[i + 1]
+    if ctx.text[clause[1]:nxt[0]].strip() or any(nxt[0] <= anchor(a) < nxt[1] for a in acts):
+        return None
+    return next((d for d in ctx.dates if nxt[0] <= d.start < nxt[1] and not d.past), None)
+
+
 def _next_in_series(ctx, sent, acts, act, clause, lead, found) -> Promise | None:
     """A verbless payment (周末两千) made by the party of the payment that leads the series."""
     led = next((p for p, a in found.values() if a is lead), None)
     if led is None:
         return None
     date, amount, _ = values_of(ctx, sent, acts, act, clause, None)
-    if date is None or amount is None or not (_holds([date], clause) and _holds([amount], clause)):
+    if date is None or not _holds([date], clause):
+        date = _day_after(ctx, sent, acts, clause)
+    if date is None or amount is None or not _holds([amount], clause):
         return None
     return _promise(ctx, "payment", led.party, sent, led.condition, date, amount)
 
