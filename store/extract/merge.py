@@ -32,7 +32,7 @@ def merge_plans(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
     return out
 
 
-def absorb_into_refunds(found: list[tuple[Promise, Act]]) -> list[tuple[Promise, Act]]:
+def absorb_into_refunds(found: list[tuple[Promise, Act]], text: str) -> list[tuple[Promise, Act]]:
     """In a sentence with a refund, the borrower's payment words without a sum of their own are the refund's.
 
     多扣款项¥129.90将于7个工作日内退回至原支付账户 (支付 names the account); 会退还给您，预计本周五前到账
@@ -48,11 +48,15 @@ def absorb_into_refunds(found: list[tuple[Promise, Act]]) -> list[tuple[Promise,
             continue
         j = refunds[0]
         refund = out[j][0]
-        if p.amount is not None and p.amount != refund.amount:
+        names_sum = text.startswith("的", act.end)  # 溢缴的款项, 多还的那笔: the words name the refunded sum
+        if p.amount is not None and p.amount != refund.amount and not (refund.amount is None and names_sum):
             continue
-        absorbed.add(i)
+        absorbed.add(i)  # 溢缴的款项1,250元…将于月底前退还: the overpaid sum is the refund's
+        if refund.amount is None and p.amount is not None:
+            refund = replace(refund, amount=p.amount, currency=p.currency)
         if refund.due is None and p.due is not None:
-            out[j] = (replace(refund, due=p.due, due_grain=p.due_grain), out[j][1])
+            refund = replace(refund, due=p.due, due_grain=p.due_grain)
+        out[j] = (refund, out[j][1])
     return [item for i, item in enumerate(out) if i not in absorbed]
 
 

@@ -108,6 +108,9 @@ def parse_number(text: str) -> float | None:
         text = text[:-1]
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return float(text) * mult
+    if m := re.fullmatch(r"(\d+)([万千])(\d)", text):  # 1万5, 3千5: the digit is the next place down
+        big = _MULT[m.group(2)]
+        return (int(m.group(1)) * big + int(m.group(3)) * big / 10) * mult
     if "点" in text:
         whole, _, frac = text.partition("点")
         whole_v = _cn_int(whole) if whole else 0.0
@@ -157,9 +160,10 @@ _AMOUNT_RE = re.compile(
 )
 _PREFIX_ONLY_RE = re.compile(rf"(?:{_PREFIX})\s?(?P<num>{NUM})", re.IGNORECASE)
 _JIAO_RE = re.compile(_JIAO)
-_FEN_RE = re.compile(rf"(?P<num>{NUM})\s?(?:分钱|分|仙)")
+# 分 after a number is a fen, unless it splits (一万二分12期, 三万六千五分60期: split into periods).
+_FEN_RE = re.compile(rf"(?P<num>{NUM})\s?(?:分钱|分(?!期|[0-9{CN_NUM}]+\s?个?(?:期|次|个月|月|笔|年))|仙)")
 _MULT_RE = re.compile(rf"(?P<num>(?:\d+(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_DIGITS}]+)?)[万千])"
-                      rf"(?P<tail>零[{CN_DIGITS}][十百千]?[{CN_DIGITS}]?|[{CN_DIGITS}]百[{CN_DIGITS}]?十?[{CN_DIGITS}]?|[{CN_DIGITS}](?![{_NOT_A_TAIL}]))?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
+                      rf"(?P<tail>零[{CN_DIGITS}][十百千]?[{CN_DIGITS}]?|[{CN_DIGITS}]百[{CN_DIGITS}]?十?[{CN_DIGITS}]?|[{CN_DIGITS}](?![{_NOT_A_TAIL}])|\d(?![\d.,]))?|(?P<lead>[千万][二两三四五六七八九])(?![{CN_NUM}])")
 # Words after which a bare number is a sum: paying verbs and the names of sums.
 _MONEY_CONTEXT = (
     r"还款额|还款|还清|还|付款|付|支付|转账|转|汇款|汇|打款|交|缴|欠款|欠|借款|借|首付|月供|每期|每月|结清|存|"

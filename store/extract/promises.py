@@ -160,7 +160,7 @@ def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Ac
             key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None,
                    fee_objects(ctx.text, act))
             out.setdefault(key, (promise, act))
-    return merge_plans(absorb_into_refunds(list(out.values())))
+    return merge_plans(absorb_into_refunds(list(out.values()), ctx.text))
 
 
 def _verbless_payments(ctx: Context, sent: Sentence, acts: list[Act]) -> dict[Act, Act]:

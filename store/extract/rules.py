@@ -47,7 +47,7 @@ FEE = (r"(?:罚息|罚款|违约金|滞纳金|利息|息费|手续费|服务费|
 CREDIT = r"(?:征信|中国人民银行|人民银行|人行|央行|\bTU\b|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
 CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|去电|打过来|打给|打电话|打来|发短信"
            r"|家访|打到|打去|打了)")
-DOCUMENT = (r"(?:协议|合同|还款计划书|还款计划|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
+DOCUMENT = (r"(?:新的?(?:手机号|号码|联系方式|地址)|协议|合同|还款计划书|还款计划|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
             r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|文书|复印件|副本|扫描件)")
 EN_DOCUMENT = (r"(confirmation|letter|statement|contract|agreement|receipt|document|copy|proof|schedule|plan"
                r"|certificate|form|paperwork)")
@@ -71,7 +71,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(proof|certificate|letter|confirmation) of (settlement|payment|payoff|full payment)"
         r"|paid[- ]in[- ]full (letter|certificate)|clearance (letter|certificate)|(payoff|closure) letter", IC)),
     ("credit_report", _compile(
-        r"不(会|再|用担心)?(被)?(给(您|你))?(上|上报|报送|报|影响|计入|进|留下?|记入|显示|体现|出现在|录入)"
+        r"不(会|再|用担心)?(被)?(给(您|你))?(上|上报|报上|报送|报|影响|计入|进|留下?|记入|显示|体现|出现在|录入)"
         r"(到|给|在|去)?(您的|你的)?(个人)?" + CREDIT +
         r"|" + CREDIT + _G + r"(不会|不受|不|没有)(有|受)?(任何)?(影响|上报|记录|显示|体现|逾期|问题|不良)"
         r"|" + CREDIT + r"[^，,。；;！!？?\n]{0,24}?(修复|更正|恢复|删除|删掉|撤销|撤掉|撤|消除|清除|处理|调整|保护|异议|正常|改过来|更新)"
@@ -95,7 +95,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
         r"|(不|别|不会|不要)(会)?\s?再" + _G + CONTACT + r"|不会\s?(再)?\s?有人\s?" + _G + r"(打|去|上门|联系|来|催)|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
         r"|不会(再)?有" + _G + r"(打|去|上门|联系|来|催)|不(会|再)?(往|给)(那|这)(边|里)?(打|去)"
-        r"|(给(您|你)|就|先)停(个)?" + _N + r"{1,2}(天|日|周|个?礼拜|个?星期|个?月)"
+        r"|不会\s?(再)?\s?(上门|外访|家访)|(给(您|你)|就|先)停(个)?" + _N + r"{1,2}(天|日|周|个?礼拜|个?星期|个?月)"
         r"|(备注|标记)(了)?(不|不再|别)(联系|打)|不让[^，,。；;！!？?\n]{0,10}" + CONTACT + r"|从" + _G + r"(外访|催收|委外|外呼)(名单|队列|系统)?(里面|里|中)?(撤|移|删|去掉|拿掉)|以后(都)?不(会)?(再)?(打|催)了|不(会)?(再)?call\b|不(再)?(联系|打扰|骚扰)(了|您|你)"
         r"|(先|就|都|也|暂时)?不(会)?(再)?(给|跟|向)(您|你|我)(们)?(打电话|打|发短信|联系|致电)"
         r"|(让|叫|安排)" + _G + r"(别|不要|不用)(再)?(去|来|打|联系|上门)|不(会)?(再)?(安排|派)(人|同事)?" + _G + r"(上门|外访|家访)"
@@ -112,7 +112,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要)|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
         r"|就算了|清零|不再收|别收|别算|别要|取消|去掉|拿掉|不(跟(您|你))?计较|(停止|暂停|不再)计(算|收|息))"
-        r"|不(会)?(再)?(收取?|计收?|算|要|产生)(任何)?(您的|你的|你|您)?" + FEE + r"|(停止|暂停|不再)(计收|计算|收取|计)" + FEE +
+        r"|不(会)?(再|另外|额外)?(收取?|计收?|算|要|产生)(任何)?(您的|你的|你|您)?" + FEE + r"|(停止|暂停|不再)(计收|计算|收取|计)" + FEE +
         r"|(降低|降|下调|减少|减)" + _G + r"(" + FEE + r"|利率)"
         r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
         r"|\bno (late fees?|penalt\w*|late charges?)|\brevers(e|ed|ing)\b"
@@ -143,9 +143,10 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call you\b|contact you\b|(you'll|you will) (get|receive) (an? )?(sms|text|call|email|message|confirmation)|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", _compile(
         r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清(?!时|的时候)|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
-        r"|补上|补齐|补缴|补(?=\s?个?[0-9一二两三四五六七八九十几])|换(?=\s?[0-9一二两三四五六七八九十几.]+\s?(万|千|百|块|元|k\b))|凑齐|凑够|凑出|凑到|拿出|拿(?!不)(?=[^，,。；;！!？?\s]{0,6}?出来)|清掉|结(?=了|掉)|(见到|看到|收到)(您的|你的)?(钱|款|还款)|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过|打|转)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元)|\s?[0-9]{3,4}(?![0-9.:/号日点期个次%]|,[0-9]))|(?<![还贷借欠])(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时现手]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
+        r"|补上|补齐|补缴|补(?=\s?个?[0-9一二两三四五六七八九十几])|换(?=\s?[0-9一二两三四五六七八九十几.]+\s?(万|千|百|块|元|k\b))|凑齐|凑够|凑出|凑到|拿出|拿(?!不)(?=[^，,。；;！!？?\s]{0,6}?出来)|清掉|结(?=了|掉)|(见到|看到|收到)(您的|你的)?(钱|款|还款)|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过|打|转)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元)|\s?[$¥]?[0-9]{3,4}(?![0-9.:/号日点期个次%]|,[0-9]))|(?<![还贷借欠])(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时现手]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
         r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款欠])(?!(?<=多还)的)|(?<![月期])付(?!出|的)|(?<![提递移上成])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|(给|到|交)[^，,。；;\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组)))"
         r"|(剩下|剩余|其余|余下|余数|尾数|尾款)[^，,。；;！!？?]{0,10}?(搞定|办好|处理掉|解决掉|弄好|结掉)"
+        r"|(搞定|办好|处理掉|解决掉|弄好|结掉)(剩下|剩余|其余|余下)"
         r"|\b(the rest|the remainder|the balance|the remaining (amount|balance))\b(?=\s+(by|on|before|next|this|at the end))"
         r"|\b(give|send|get) (you|u|them)\b(?=\s+(\$|¥|rmb|usd|hkd|[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|a (grand|thousand|hundred)))"
         r"|\b(pay|repay|transfer|wire|deposit|settle|clear)\w*\b(?! (schedule|plan|history|date|record|calendar)s?\b)|will be in your account|\breach(es)? your account|\bsend\w*\b(?=\s)(?!( \w+){0,4} " + EN_DOCUMENT + r")", IC)),
@@ -203,7 +204,7 @@ FUTURE = _compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|�
 EXPERIENCE = _compile(r"(?<![不超经通难])过(?![来去期户程渡年节于度后数])|\b(did|had|was|were)\b", IC)
 # An act granted now by the lender (已为您减免, 已帮您申请) is a standing commitment, not the past.
 GRANTED = _compile(r"(已经?|都)(为|给|帮|替)(您|你)|(帮|给|为)(您|你)" + _G + r"(了|好了|下来了)|我们这边都|已获批|已核准|已批|批了"
-                     r"|已(经)?(申请|提交|备注|安排|核实|办理|登记|同意|批准|核准|通过|受理|启动|发起)")
+                     r"|已(经)?(申请|提交|备注|安排|核实|办理|登记|同意|批准|核准|通过|受理|启动|发起)|已(经)?(审核|审批)(通过|同意)")
 # A request filed for the borrower (已为您申请, 已提交): the promise is under way, not done.
 APPLIED = _compile(r"申请|提交|安排|登记|备注|办理")
 # The borrower is asked to pay: 请于…前还款, 您需要…, 您得…, 您先… (binds the borrower).
@@ -260,6 +261,7 @@ CONDITION = _compile(
     r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后(?!天|面|续|期))"
     r"|" + _CLAUSE_START + r"(还|转|打|付|交|缴|凑)(了|上了|完了|清了|齐了)(?=\s?(我|我们|我这边)?[^，,。；;！!？?\s]{0,6}?就)"  # 转了我明天就去申请
+    r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,16}?(还|转|打|付|交|缴|凑|入|过)(了|完|清)[^，,。；;！!？?\s]{0,10}?(?=[，,]\s?(我|我们|我这边)?(就|才|再))"
     r"|\b(if|once|as soon as|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
     r"(?:(?!\s(?:we|i|they|you'll)(?:'ll|\s|$))[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)  # …by Friday | we will waive
 
@@ -283,7 +285,7 @@ NOT_DONE = _compile(r"(没|没有|未|还没|也没|都没)\s?$")
 # An act asked about indirectly (告诉您减免批下来没有): no promise.
 WHETHER = _compile(r"(批下来|下来|通过|批了|好了|成功)?\s?(没有|了没有?|没)\s*$")
 # Verbs whose object names a plan as a topic (联系您确认分期方案): no promise of the plan.
-TOPIC_VERB = _compile(r"(确认|商量|沟通|讨论|了解|咨询|谈|聊)(一下)?\s?(您的|你的|新的|具体的?)?$")
+TOPIC_VERB = _compile(r"(确认|商量|沟通|讨论|了解|咨询|谈|聊|倾)(一下)?\s?(您的|你的|新的|具体的?)?$")
 # A plan named as a paper (还款方案, 分期方案) and the sending of it after (…稍后我用短信发给您).
 PLAN_PAPER = _compile(r"还款方案|分期方案|协商还款|还款计划|payment plan|repayment plan", IC)
 SENT_AFTER = _compile(r"[^，,。；;！!？?]{0,12}?(发给|发到|发送|寄给|寄到|传给|短信发|邮件发|发您|发你|send|email|mail)", IC)
@@ -294,14 +296,14 @@ EVENT_END = _compile(r"(后|以后|之后|了)\s*$")
 # Names of the sum a payment is about, said between the verb and the sum (还 | 本金 | 九千).
 SUM_NOUN = _compile(r"(这期的?|首期|本金|欠款|尾款|余款|剩下的?|剩余的?|这笔钱?|那笔钱?)")
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
-TOPIC_SHIFT = _compile(r"\s*(剩下|剩余|其余|余下|另外|其他|其它|别的|然后|还有|the rest|and )"
+TOPIC_SHIFT = _compile(r"\s*(少一分|一分(钱)?都不能少)|\s*(剩下|剩余|其余|余下|另外|其他|其它|别的|然后|还有|the rest|and )"
                        r"|\s*(再多|多的|更多)|\s*(i )?(can't|cannot|can not|won't be able to) (do|pay|give|afford|manage) (any )?more"
                        r"|\s*(要是|如果|万一|假如)?[^，,。；;！!？?\s]{0,3}?(不出来|拿不出|还不上|还不了|凑不齐|凑不够|做不到|不还|没还)"
                        r"[^，,。；;！!？?\s]{0,2}?(的话|那|就)", IC)
 # An extension verb whose 后 a date would take (延后七天, 往后推): the date is a duration, not a due.
 EXTEND_BEFORE = _compile(r"[延推挪顺往]$")
 # The borrower telling the lender what not to do (别再打我电话, 唔好再打嚟): a request, not their promise.
-IMPERATIVE_STOP = _compile(r"^(你们|你)?(别|不要|不准|不许)")
+IMPERATIVE_STOP = _compile(r"^(你们|你)?(别|不要|不准|不许)|^(stop|quit|don't|do not)\b", IC)
 # What is left of a `…的话` condition around a noun trigger when it only names the topic (结清证明的话).
 TOPIC_ONLY = _compile(r"\s*(您|你)?(的|这个|那个|这块|那块|这边|那边)?\s*(的话|呢)?\s*$")
 # Quoted words (“周三肯定还”): reported, never a promise of the one quoting.
