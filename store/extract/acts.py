@@ -66,7 +66,7 @@ class Context:
 
 def find_acts(text: str, s0: int, s1: int) -> list[Act]:
     """Kind triggers in the sentence; earlier kinds claim their span first."""
-    found: list[Act] = []
+    found: list[Act] = [Act("tag", m.start(), m.end()) for m in R.SENDER_TAG.finditer(text, s0, s1)]  # claimed, dropped below
     for kind, pattern in R.KIND_PATTERNS:
         pos = s0
         while (m := pattern.search(text, pos, s1)) is not None:
@@ -76,7 +76,7 @@ def find_acts(text: str, s0: int, s1: int) -> list[Act]:
             else:  # a match over a claimed span may hide a shorter one after it (证明…给您寄过去)
                 pos = m.start() + 1
     acts: list[Act] = []
-    for act in (_sent_plan(text, a, s1) for a in sorted(found, key=lambda a: a.start)):
+    for act in (_sent_plan(text, a, s1) for a in sorted(found, key=lambda a: a.start) if a.kind != "tag"):
         if not (acts and act.start < acts[-1].end):  # inside a plan's sending, now one act
             acts.append(act)
     return _deliveries(text, [a for a in acts if not _inside_stop(text, a, acts)])

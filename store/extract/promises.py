@@ -110,7 +110,7 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
     if past and past.start() < act.start:
         return True
     if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text[clause_own[0]:act.start]) \
-            and not R.SPEAKER_ACTS.search(text, act.start, act.end):
+            and not R.SPEAKER_ACTS.search(text, act.start, act.end) and not R.FULFILLED.search(text, act.start, clause_own[1]):
         return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
     if R.EXPERIENCE.search(own):
         return True

@@ -57,7 +57,7 @@ ACCOUNT = (r"(?:销户|冻结|额度|身份证|个人信息|预留信息|账户|
            r"|备注|标记|案件|工单|预约|授权|户名|尾号|[建工农招中交浦民兴光]行卡|app)")
 
 # Money going back to the borrower: a payment by the lender, whoever says it.
-REFUND = _compile(r"(给|帮|为)(您|你)(?!们)[^，,。\s]{0,3}?退(?!出|休|订)|(打|转|汇|存)(?=[^，,。\s]{0,4}?到(您|你)(?!们))|退(?=(您|你)(的)?(卡|账户|帐户|支付宝|微信))|退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
+REFUND = _compile(r"(给|帮|为)(您|你)(?!们)[^，,。\s]{0,3}?退(?!出|休|订)|(打|转|汇|存)(?=[^，,。\s]{0,4}?到(您|你)(?!们))|退(?=(您|你)(的)?(卡|账户|帐户|支付宝|微信))|退还|退款|退给|退回(?!银行|总行|委托|原单位)|退到|返还|打回|原路退|退(?!订|回银行|回总行|回委托)(?=[^，,。\s]{0,6}?(给|回|到|还))|\brefund\w*", IC)
 
 # Kinds and their triggers, in priority order.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -136,7 +136,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"回电|回(个|一个)?电话|回复|答复|回访|回(你|您)(消息|信息|话|个话)?|回话|回(个|一个)(话|信|消息)"
         r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系(?!征信|银行|后台|主管|上级|法务|领导|(您|你)本人)|打(个|一个)?电话|打过来|打给|打回来|来电)"
         r"|打给(您|你)(?!们)|回过去|打回去|回拨|给(您|你|你们)打(个电话)?过去(?!\s?[0-9一二两三四五六七八九十几])|给(您|你)\s?update"
-        r"|第一时间(通知|告诉|联系|回复|答复|打给)|(?<=[会将再信前时])提醒(您|你)"
+        r"|第一时间(通知|告诉|联系|回复|答复|打给)|给(您|你)发(条|个|一条)?(短信|消息|信息)|(?<=[会将再信前时])提醒(您|你)"
         r"|通知(您|你)|告诉(您|你)|反馈给(您|你)|(?<!只)(?<!只会)(?<!只能)联系(您|你)(?!本人|的|通讯录|家|单位|公司|父母|朋友|同事|爸|妈|紧急)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
         r"|call (you |me )?back|get back to (you|me)|(?<!to )let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
@@ -163,7 +163,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(转给|转交|转到|提交(给|到)|上报给|反馈给|反映给|报给|升级到|升级给|交给)" + _G +
         r"(上级|主管|领导|专员|经理|部门|后台|专人|组长|处理组|小组|团队|同事)"
         r"|(撤回|撤销|取消|暂停)" + _G + r"(起诉|诉讼|仲裁|外访|委外|法务)"
-        r"|\bescalat\w*|\bunfreez\w*|\breactivat\w*", IC)),
+        r"|解冻|解封|\bescalat\w*|\bunfreez\w*|\breactivat\w*", IC)),
 ]
 
 # `other` acts that only say something will be done (保证, 答应): they yield to a concrete promise.
@@ -261,7 +261,7 @@ CONDITION = _compile(
     r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后(?!天|面|续|期))"
     r"|" + _CLAUSE_START + r"(还|转|打|付|交|缴|凑)(了|上了|完了|清了|齐了)(?=\s?(我|我们|我这边)?[^，,。；;！!？?\s]{0,6}?就)"  # 转了我明天就去申请
-    r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,16}?(还|转|打|付|交|缴|凑|入|过)(了|完|清)[^，,。；;！!？?\s]{0,10}?(?=[，,]\s?(我|我们|我这边)?(就|才|再))"
+    r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,16}?(还|转|打|付|交|缴|凑|入|过)(了|完|清)" + _IN_CLAUSE + r"{0,10}?(?=[，,]\s?(我|我们|我这边)?(就|才|再))"
     r"|\b(if|once|as soon as|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
     r"(?:(?!\s(?:we|i|they|you'll)(?:'ll|\s|$))[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)  # …by Friday | we will waive
 
@@ -296,7 +296,7 @@ EVENT_END = _compile(r"(后|以后|之后|了)\s*$")
 # Names of the sum a payment is about, said between the verb and the sum (还 | 本金 | 九千).
 SUM_NOUN = _compile(r"(这期的?|首期|本金|欠款|尾款|余款|剩下的?|剩余的?|这笔钱?|那笔钱?)")
 # A clause that turns to another matter (剩下的我再想想办法): never the comment of the clause before.
-TOPIC_SHIFT = _compile(r"\s*(少一分|一分(钱)?都不能少)|\s*(剩下|剩余|其余|余下|另外|其他|其它|别的|然后|还有|the rest|and )"
+TOPIC_SHIFT = _compile(r"\s*(少一分|一分(钱)?都不能少|再(晚|久|长|往后))|\s*(剩下|剩余|其余|余下|另外|其他|其它|别的|然后|还有|the rest|and )"
                        r"|\s*(再多|多的|更多)|\s*(i )?(can't|cannot|can not|won't be able to) (do|pay|give|afford|manage) (any )?more"
                        r"|\s*(要是|如果|万一|假如)?[^，,。；;！!？?\s]{0,3}?(不出来|拿不出|还不上|还不了|凑不齐|凑不够|做不到|不还|没还)"
                        r"[^，,。；;！!？?\s]{0,2}?(的话|那|就)", IC)
@@ -323,6 +323,10 @@ NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|而家|now|right 
 # An act named as a topic (那个延期的事, 减免的问题): no act at all.
 # An act named as a topic (关于分期，我们会回电给您确认): what the talk is about.
 ABOUT = _compile(r"(关于|至于|对于)\s?$")
+# A request reported as being met (您申请的罚息减免已审核通过, 您申请的计划书将于3个工作日内发送).
+FULFILLED = _compile(r"已(经)?(审核|审批)?(通过|批准|同意|办理|受理|生效)|将(于|在)|会(在|于)|预计")
+# A sender's tag (【分期乐】, 【还呗】): a name, not an act.
+SENDER_TAG = _compile(r"【[^】]{0,12}】|\[[^\]]{0,12}\]")
 # A sentence that guarantees nothing (能不能批下来我这边不能保证): no lender grant in it.
 NO_GUARANTEE = _compile(r"不能保证|不敢保证|保证不了|没法保证|无法保证|不一定能|不一定(会)?批|can't guarantee|cannot guarantee|no guarantee", IC)
 TOPIC_NOUN = _compile(r"(的)?(事|事情|问题|情况|流程|政策|规定)|生效")
