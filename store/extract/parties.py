@@ -87,6 +87,8 @@ def party_of(ctx: Context, act: Act, clause: tuple[int, int], sent0: int) -> str
         actor, is_subject = actor_of(text, clause[0], act.start, speaker)  # 你还两千的话，剩下的可以分三个月: not 你
         if actor is None:
             actor, is_subject = speaker, True
+        if speaker is None and R.LISTENER.search(text, clause[0], act.start):
+            return "them"  # 剩下的九千 你分三个月还: the one who lets the listener split is the lender
         return "me" if actor == "me" and is_subject and speaker != "them" else "them"
     if actor is None:
         return speaker if speaker in PARTIES else "them"

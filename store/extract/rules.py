@@ -347,6 +347,7 @@ PERSON = _compile(
     r"|\b(for |give |call |send |pay |tell |email |text |owe |to |with |thank |let |help |contact |remind |notify )?"
     r"(we|i|you|they|us|me)\b", IC)  # call you, give you: an object, like 给您
 BENEFICIARY = frozenset("帮给为替")
+LISTENER = _compile(r"(?<![给帮为替跟让])(您|你)(?!们|的|好)")  # the one spoken to, as a subject
 FIRST_PERSON = {"我们", "咱们", "我方", "本人", "我", "we", "i", "us", "me"}
 COMPANY = {"我司", "本行", "本公司", "贵司", "你司", "平台", "公司", "银行", "客服", "系统", "专员", "工作人员", "同事", "主管", "经理",
            "they"}
