@@ -317,7 +317,7 @@ STARTING_BEFORE = _compile(r"(starting|from|beginning)\s*$", IC)
 # A third person's act (我哥说他下个月帮我还): neither party's commitment.
 THIRD_PARTY = _compile(r"(他|她|他们|她们)(说|会|能|可以|帮|答应)|(哥|姐|妈|爸|朋友|老婆|老公|家里人|亲戚)(说|答应|会)")
 # A span counted from an event (还清以后 七个工作日): no date of its own.
-SPAN = _compile(r"^[0-9一二两三四五六七八九十几半]+\s?个?(工作日|工作天|营业日|天|日|周|星期|礼拜|个月|月)(之内|以内|内)?$")
+SPAN = _compile(r"^[0-9一二两三四五六七八九十几半]+\s?个?(工作日|工作天|营业日|天|日|周|星期|礼拜|个月|月|小时)(之内|以内|内)?$")
 # The present moment is no deadline (我现在在开车 … 回你消息).
 NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|而家|now|right now)\s*$", IC)
 # An act named as a topic (那个延期的事, 减免的问题): no act at all.
@@ -343,7 +343,7 @@ PERSON = _compile(
     r"(帮|给|为|替|把|跟|和|对|向|让|叫|(?<![申邀])请|告诉|通知|联系|打给|发给|寄给|退给|转给|回|去|到|在|从|往|找|问|按|照)?"
     r"(我们|咱们|我方|我司|本行|本公司|本人|阁下|我|您们|你们|您|你|贵司|你司|平台|公司|银行|客服|系统|专员|工作人员|同事|主管|经理)"
     r"(?!好(?=[，,!！。.\s~～]|$))"  # 您好: a greeting, nobody acting
-    r"(的|那个|这个|(?:申请|要|说|提|借|欠|办)的(?!话))?"
+    r"(的|那个|这个|(?:申请|要|说|提|借|欠|办|预留|绑定|留|填)的(?!话))?"
     r"|\b(for |give |call |send |pay |tell |email |text |owe |to |with |thank |let |help |contact |remind |notify )?"
     r"(we|i|you|they|us|me)\b", IC)  # call you, give you: an object, like 给您
 BENEFICIARY = frozenset("帮给为替")
