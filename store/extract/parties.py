@@ -83,7 +83,7 @@ def party_of(ctx: Context, act: Act, clause: tuple[int, int], sent0: int) -> str
         return None  # 我想申请分期, 麻烦你们给我回个电话: a request, not a promise
     if act.kind == "installment":  # the borrower agreeing to a plan (我同意分期) is bound by it
         if ctx.answered and speaker in PARTIES:
-            return _flip(speaker)  # 能分12期吗？— 可以: the one who said yes
+            return "them"  # 能分12期吗？— 可以, or 分12期。— 好的: a plan the lender grants
         actor, is_subject = actor_of(text, clause[0], act.start, speaker)  # 你还两千的话，剩下的可以分三个月: not 你
         if actor is None:
             actor, is_subject = speaker, True

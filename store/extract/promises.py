@@ -224,7 +224,8 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
         return None  # 不还的话…: a threat; 一般结清后…: a rule
     if R.REFUSAL.search(ctx.text, condition[0], condition[1]):
         return None  # 假设我…, 可能月底能还: a hypothesis or a hedge
-    if not ctx.answered and any(is_question(ctx.text, c) for c in sent.clauses if c[0] >= condition[1]):
+    if not ctx.answered and (any(is_question(ctx.text, c) for c in sent.clauses if c[0] >= condition[1])
+                             or R.QUESTION_END.search(ctx.text, sent.start, sent.end)):
         return None  # 如果我下周五还两千 你们是不是就不打电话了: asking what would follow
     date, amount, own = values_of(ctx, sent, acts, act, clause, condition)
     if not own:

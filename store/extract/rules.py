@@ -95,7 +95,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(催收|催款|电话|短信|外呼|上门|外访|家访)" + _G + r"(暂停|停止|停了|停掉|取消|撤回|不会再|不再|会停)"
         r"|(不|别|不会|不要)(会)?\s?再" + _G + CONTACT + r"|不会\s?(再)?\s?有人\s?" + _G + r"(打|去|上门|联系|来|催)|(?<![还])不(会)?(再)?催(了|收|款|您|你)"
         r"|不会(再)?有" + _G + r"(打|去|上门|联系|来|催)|不(会|再)?(往|给)(那|这)(边|里)?(打|去)"
-        r"|不会\s?(再)?\s?(上门|外访|家访)|(给(您|你)|就|先)停(个)?" + _N + r"{1,2}(天|日|周|个?礼拜|个?星期|个?月)"
+        r"|不会\s?(再)?\s?(上门|外访|家访)|不(会)?(再)?打(您|你)的?电话|(给(您|你)|就|先)停(个)?" + _N + r"{1,2}(天|日|周|个?礼拜|个?星期|个?月)"
         r"|(备注|标记)(了)?(不|不再|别)(联系|打)|不让[^，,。；;！!？?\n]{0,10}" + CONTACT + r"|从" + _G + r"(外访|催收|委外|外呼)(名单|队列|系统)?(里面|里|中)?(撤|移|删|去掉|拿掉)|以后(都)?不(会)?(再)?(打|催)了|不(会)?(再)?call\b|不(再)?(联系|打扰|骚扰)(了|您|你)"
         r"|(先|就|都|也|暂时)?不(会)?(再)?(给|跟|向)(您|你|我)(们)?(打电话|打|发短信|联系|致电)"
         r"|(让|叫|安排)" + _G + r"(别|不要|不用)(再)?(去|来|打|联系|上门)|不(会)?(再)?(安排|派)(人|同事)?" + _G + r"(上门|外访|家访)"
@@ -120,7 +120,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(remove|cancel|drop|reduce|lower|cut)\w*( the| your| all)? (late fees?|penalty|penalties|interest( rate)?|fees?)",
         IC)),
     ("installment", _compile(
-        r"二次分期|个性化分期|分期(?!后的|以后的|选项|功能|按钮|入口|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为|开)?(个)?" + _N + r"{1,3}(个)?(期|个月|次|笔|其)"
+        r"二次分期|个性化分期|分期(?!后的|以后的|选项|功能|按钮|入口|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为|开)?(个)?" + _N + r"{1,3}(个)?(期|个月|次|笔|其|七(?![0-9一二两三四五六七八九十]))"
         r"|停息挂账|每期|选(择)?" + _G + _N + r"{1,3}(个)?期|每个?月(?:(?!自动)[^，,。；;！!？?\n]){0,10}?(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书)|还款方案|分期方案|分批"
         r"|\binstal?lments?\b(?!\s?(选项|功能|按钮|入口|option|button|feature|tab))|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
         r"|(per|a|each|every) month", IC)),
@@ -171,7 +171,7 @@ GENERIC_OTHER = _compile(r"承诺|保证|答应|promise|guarantee", IC)
 # What a concrete `other` act names: a document, something on the account, or whom it goes to.
 OTHER_OBJECT = _compile(DOCUMENT + "|" + EN_DOCUMENT + "|" + ACCOUNT + r"|上级|主管|领导|专员|经理|部门|组", IC)
 # Words after a date that make it name a thing (本月账单, 这个月的罚息): not when anything is due.
-DATE_MODIFIER = _compile(r"['’]s\b|的?(账单|" + FEE + r"|还款额|最低还款|这期|那期|那笔|分期|流水|对账单)", IC)
+DATE_MODIFIER = _compile(r"['’]s\b|的?(账单|" + FEE + r"|还款额|(?<=的)还款(?!日)|最低还款|这期|那期|那笔|分期|流水|对账单)", IC)
 # A negation inside an `other` trigger (材料我不会再给你们发了, 账户这个没法改).
 NEGATION = _compile(r"不|没|别|未|\bnot\b|n't|\bnever\b", IC)
 
@@ -233,7 +233,7 @@ GENERAL = _compile(
 REFUSAL = _compile(
     r"不能|不可以|不可能|没办法|没有办法|没法|不(提供|出具|开具|办理|受理)|不(出|开|寄)(?![现来去心])|无法|不行|不予|不同意|不接受|做不到|办不了|不支持|恐怕|拒绝|不存在"
     r"|没(有)?(这个)?权限|无权|不符合|不了|不太可能|不好(给|帮)|暂时不|不给|没(有)?(给|帮|办)|不会(给|帮|同意|再给)|改不了|批不了"
-    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|拿不出|还不上|还不起|还不了|凑不齐|凑不够|付不起|考虑一下|想想办法|尽量|试试|试着|说不(出来|好|准|定)|不好说|(您|你)自己(挑|选|定|决定|看着办)"
+    r"|不敢(保证|承诺)|保证不了|说了不算|不一定|不确定|不清楚|不知道|难说|看情况|再说|拿不出|还不上|还不起|还不了|凑不齐|凑不够|付不起|考虑一下|商量(一下|商量)|想想办法|尽量|试试|试着|说不(出来|好|准|定)|不好说|(您|你)自己(挑|选|定|决定|看着办)"
     r"|(?<![尽不])可能(?!性)|也许|或许|说不定|(还|也)?(得|要)看|假设|\bmight\b|\bperhaps\b|\bhopefully\b"
     r"|(您|你)?自己(就)?(可以|能)(在[^，,。]{0,6})?(下载|打印|申请|查|办)|自行(下载|打印|申请|办理|查询)"
     r"|can't|cannot|can not|unable|not able|no way|refuse|decline|not possible|impossible"
@@ -247,7 +247,7 @@ REQUEST = _compile(r"我(想(?!好|通|清楚|了)|要|希望|申请|请求|需�
 # One character of a Chinese clause: not a stop, not a space between words, a comma only inside a sum.
 _IN_CLAUSE = r"(?:[^，,。；;！!？?\s]|(?<=[0-9]),(?=[0-9]{3}))"
 # The borrower restating what the other side agreed to (你刚才也答应了, 说好了): not a request.
-RESTATED = _compile(r"就这么定了?|就这样定了?|按你说的(来|办)?|一言为定|(你们|你|您)(刚才)?说的|答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
+RESTATED = _compile(r"(再)?确认一(遍|下)|双方确认|就这么定了?|就这样定了?|按你说的(来|办)?|一言为定|(你们|你|您)(刚才)?说的|答应(了|的|过|我)|说好(了|的)|讲好|说定|谈好|约好|承诺(了|过)|as (we )?agreed|you (promised|agreed)", IC)
 # A clause that only names the sum or the day of the clause before it (也就是7500, 比如说三千吧).
 APPOSITIVE = _compile(r"\s*(也就是|就是|即|比如说?|大概|差不多|大约|约|最少|至少|起码|that is|i\.e\.)", IC)
 # Where a clause starts: the text's start or after a pause (a comma between digits is a thousands separator).
@@ -261,7 +261,7 @@ CONDITION = _compile(
     r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
     r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后(?!天|面|续|期))"
     r"|" + _CLAUSE_START + r"(还|转|打|付|交|缴|凑)(了|上了|完了|清了|齐了)(?=\s?(我|我们|我这边)?[^，,。；;！!？?\s]{0,6}?就)"  # 转了我明天就去申请
-    r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,16}?(还|转|打|付|交|缴|凑|入|过)(了|完|清)" + _IN_CLAUSE + r"{0,10}?(?=[，,]\s?(我|我们|我这边)?(就|才|再))"
+    r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,16}?(还|转|打|付|交|缴|凑|入|过)(了|完|清)" + _IN_CLAUSE + r"{0,10}?(?=[，,]?\s?(我|我们|我这边)?(就|才|再)(?!行|好|可以了|得了|ok))"
     r"|\b(if|once|as soon as|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
     r"(?:(?!\s(?:we|i|they|you'll)(?:'ll|\s|$))[^,.;!?]|(?<=[0-9])[,.](?=[0-9]))*", IC)  # …by Friday | we will waive
 
@@ -332,7 +332,7 @@ NO_GUARANTEE = _compile(r"不能保证|不敢保证|保证不了|没法保证|�
 TOPIC_NOUN = _compile(r"(的)?(事|事情|问题|情况|流程|政策|规定)|生效")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
 LENDER_LABEL = _compile(r"\s*(客服|坐席|催收员?|工作人员|专员|银行|agent|collector|bank|lender|cs)\s*[:：]", IC)
-BORROWER_LABEL = _compile(r"\s*(客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)
+BORROWER_LABEL = _compile(r"\s*(我|客户|借款人|本人|borrower|customer|client|me)\s*[:：]", IC)
 # A new subject inside a run-on clause (行我给您申请延期下个月15号之前您要把这期还上) starts a clause.
 SUBJECT_START = _compile(r"(?<![帮给为替把跟和对向让叫请告诉通知联系如若果要只是等待说跟还付转打欠退交发寄问])(我们|我|您|你们|你)(?!的|们的|这边的)")
 
