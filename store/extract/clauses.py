@@ -125,7 +125,10 @@ def _threat_from(text: str, s0: int, s1: int, conditions: list[Span]) -> int | N
 def is_question(text: str, clause: Span) -> bool:
     """A clause that asks (能减免吗, 什么时候停催); a tag after an offer (您看可以吗) is its own clause."""
     body = text[clause[0]:clause[1]]
-    return bool(R.QUESTION_END.search(body) or R.QUESTION.search(body))
+    if R.QUESTION_END.search(body):
+        return True
+    asked = R.QUESTION.search(body)  # 给您答复要不要办这个分期: a question told, not asked
+    return bool(asked) and not R.TELLS.search(body, 0, asked.start())
 
 
 def is_tag_question(text: str, clause: Span) -> bool:

@@ -51,6 +51,7 @@ _STANDING_KINDS = frozenset({"waiver", "extension", "installment", "stop_collect
 
 
 _NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
+_ASKED_REACH = 8  # characters from an A-not-A question (要不要, 能不能) to the act it asks about
 # What a lender grants after approval: a sentence that guarantees nothing grants none of them.
 _GRANTS = frozenset({"waiver", "extension", "installment", "credit_report"})
 
@@ -93,6 +94,8 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
         return True  # 告诉您减免批下来没有: whether it was granted
     if act.kind == "installment" and R.TOPIC_VERB.search(text, clause_own[0], act.start):
         return True  # 联系您确认分期方案: the plan is what the call is about
+    if not ctx.answered and R.A_NOT_A.search(text, max(clause_own[0], act.start - _ASKED_REACH), act.start):
+        return True  # 答复您要不要办这个分期: the act is what is asked about
     if any(m.start() < act.start < m.end() for m in R.QUOTED.finditer(ctx.original, sent.start, sent.end)):
         return True  # 你自己说的“周三肯定还”: quoted words
     if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
