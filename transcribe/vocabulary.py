@@ -24,7 +24,7 @@ MAX_WORDS = 40  # the prompt context is short (224 tokens); keep room for the te
 
 # Words whose sound-alikes are repaired (longest first, so 违约金 wins over 违约).
 SOUNDALIKE_WORDS = (
-    "停息挂账", "结清证明", "违约金", "滞纳金", "工作日", "网商贷", "还款",
+    "停息挂账", "结清证明", "违约金", "滞纳金", "工作日", "网商贷", "还款", "还清", "还上",
     "减免", "罚息", "利息", "征信", "停催", "催收", "延期", "展期", "分期", "结清", "证明",
     "回电", "宽限", "逾期", "协商", "上报", "本金", "联系",
 )

@@ -104,8 +104,9 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
         return True
     if act.kind not in _NEGATIVE_KINDS and R.REFUSAL.search(R.A_NOT_A.sub(" ", text[act.start:act.end])):
         return True  # 违约金这个 是没有办法减免的: the refusal sits inside the trigger's gap
-    if act.kind == "other" and R.NEGATION.search(text, act.start, act.end):
-        return True  # 材料我不会再给你们发了: no `other` promise is made in the negative
+    if act.kind == "other" and (R.NEGATION.search(text, act.start, act.end)
+                                or R.NEGATED_BEFORE.search(text, clause_own[0], act.start)):
+        return True  # 材料我不会再给你们发了, 我不会把流水发给你们: no `other` promise in the negative
     if R.GENERAL.search(own) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
                                   and not R.PERSON.search(text, sent.start, sent.end)):
         return True

@@ -9,7 +9,8 @@ promise's quote is cut from the original sentence, which tidying never moves acr
 
 Design decisions:
 - Only tokens of Chinese characters separated by spaces are touched; written text (no spaces
-  between Chinese words) passes through unchanged.
+  between Chinese words) passes through unchanged. A run spelled out one character at a time
+  (您 的 减 免 申 请) is closed up whole.
 - A repeat is a token that the next one starts with (免 免了, 二十 二十个), or one that ends the
   token before it (先转 转, 我后天 后天): the speaker restarting.
 - Pieces are closed up only where they cannot be words of their own: a unit or place word after a
@@ -40,6 +41,9 @@ def tidy(text: str) -> str:
 
 def _tidy_run(run: str) -> str:
     tokens = run.split()
+    if _spelled_out(tokens):  # 您 的 减 免 申 请: one character at a time, the spaces say nothing
+        joined = "".join(tokens)
+        return joined + " " * (len(run) - len(joined))
     kept = [t for t, nxt in zip(tokens, tokens[1:] + [""], strict=True) if not _restarted(t, nxt)]
     kept = [t for i, t in enumerate(kept) if not (i and kept[i - 1].endswith(t))]  # 我后天 后天, 先转 转
     words: list[str] = []
@@ -51,6 +55,15 @@ def _tidy_run(run: str) -> str:
     words = [w for i, w in enumerate(words) if not (i and words[i - 1] == w)]  # 结清证明 结清证明
     tidy = " ".join(words)
     return tidy + " " * (len(run) - len(tidy))
+
+
+def _spelled_out(tokens: list[str]) -> bool:
+    """A run written one character at a time: most of its many tokens are single characters."""
+    return len(tokens) >= _SPELLED_MIN and sum(len(t) == 1 for t in tokens) >= _SPELLED_SHARE * len(tokens)
+
+
+_SPELLED_MIN = 8
+_SPELLED_SHARE = 0.8
 
 
 def _restarted(token: str, nxt: str) -> bool:

@@ -37,7 +37,7 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     if act.kind not in SUM_KINDS:
         amounts = []
     dates = [d for d in dates if not _after_event(ctx, sent, d)]
-    if act.kind == "installment":  # 从下个月开始扣: when the plan starts
+    if act.kind in ("installment", "waiver"):  # 从下个月开始扣, 从这个月开始不再产生利息: when it starts
         dates = [d for d in dates if not (R.STARTS_AFTER.match(ctx.text, d.end)
                                           or R.STARTING_BEFORE.search(ctx.text, max(0, d.start - 12), d.start))]
     if act.kind in ("stop_collection", "waiver"):  # 这个月先不打电话, 这个月先免收: a period, not a deadline
