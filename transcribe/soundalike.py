@@ -37,7 +37,7 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 from pypinyin.contrib.tone_convert import to_finals, to_initials
 
-from transcribe.vocabulary import (BOUNDARY_WORDS, CONTEXT_WORDS, LOOSE_WORDS, NUMERALS, READINGS, REAL_WORDS,
+from transcribe.vocabulary import (BOUNDARY_WORDS, CONTEXT_WORDS, ENDING_WORDS, LOOSE_WORDS, NUMERALS, READINGS, REAL_WORDS,
                                    SOUNDALIKE_WORDS)
 
 DOMAIN_WORDS = SOUNDALIKE_WORDS  # the name the promise rules have always used
@@ -157,6 +157,11 @@ def _ends_in_another_word(text: str, start: int, word: str) -> bool:
     return text[start:end] != word and any(text.startswith(w, end - 1) for w in BOUNDARY_WORDS)
 
 
+def _starts_in_another_word(text: str, start: int, word: str) -> bool:
+    """Does the span's first sound end another word (今天存入 is no 停催)? Then it is no mishearing."""
+    return text[start:start + len(word)] != word and any(text.endswith(w, 0, start + 1) for w in ENDING_WORDS)
+
+
 def sound_matches(text: str) -> list[Repair]:
     """Every span that sounds like a domain word, left to right, longest word first.
 
@@ -166,7 +171,8 @@ def sound_matches(text: str) -> list[Repair]:
     found, i = [], 0
     while i < len(text):
         word = _match_at(text, keys, i) if keys[i] is not None else None
-        if word is None or text[i:i + len(word)] in REAL_WORDS or _ends_in_another_word(text, i, word):
+        if word is None or text[i:i + len(word)] in REAL_WORDS or _ends_in_another_word(text, i, word) \
+                or _starts_in_another_word(text, i, word):
             i += 1
             continue
         found.append(Repair(i, i + len(word), word, text[i:i + len(word)]))

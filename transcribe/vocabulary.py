@@ -29,10 +29,14 @@ SOUNDALIKE_WORDS = (
     "回电", "宽限", "逾期", "协商", "上报", "本金", "联系",
 )
 # Real words that sound like a domain word and are never a mishearing of one.
-REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正", "错收"})
+REAL_WORDS = frozenset({"款项", "宽心", "见证", "正经", "争取", "正式", "政府", "公正", "错收", "长期"})
 # Words that begin with the last sound of a span: the span is two words, not a domain word
 # (要起诉 is no 延期诉, 身份证信息 no 身份征信息).
 BOUNDARY_WORDS = frozenset({"起诉", "起来", "起码", "其实", "其他", "奇怪", "信息", "信用卡", "证件", "期间", "错误"})
+# Words that end with the first sound of a span: the span is two words, not a domain word
+# (今天存入 is no 停催).
+ENDING_WORDS = frozenset({"今天", "明天", "后天", "昨天", "前天", "每天", "当天", "几天", "半天", "一天", "两天", "三天",
+                          "天天", "聊天", "白天"})
 # Domain words whose characters have several readings: the one meant (还 is huan in 还款, not hai).
 READINGS = {"还款": ("huan", "kuan")}
 NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿几半")

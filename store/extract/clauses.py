@@ -100,16 +100,26 @@ def _join_appositives(text: str, clauses: list[Span]) -> list[Span]:
 def _run_on(text: str, a: int, b: int, acts: list[Span], dates: list[Span]) -> list[Span]:
     """Cut [a, b) before each new subject that follows an act named since the last cut.
 
-    A date right before the subject goes with it (…延期一个月 | 下个月15号之前您要把这期还上).
+    A date right before the subject goes with it (…延期一个月 | 下个月15号之前您要把这期还上); a day
+    after an act and its sum starts the next act (明天还一千五 | 后天还一千五).
     """
     cuts = [a]
-    for m in R.SUBJECT_START.finditer(text, a, b):
-        here = m.start()
+    starts = sorted([(m.start(), "subject") for m in R.SUBJECT_START.finditer(text, a, b)]
+                    + [(x, "day") for x, _ in dates if a < x < b])
+    for here, kind in starts:
+        if kind == "day":  # 明天还一千五 | 后天还一千五: an act and its sum, then a new day
+            if any(cuts[-1] <= p and q < here and here - q <= _SUM_SPAN and R.SUM_CHARS.search(text, q, here)
+                   for p, q in acts) and any(here <= p < b for p, _ in acts):
+                cuts.append(here)
+            continue
         here = next((x for x, y in dates if cuts[-1] < x and y <= here and text[y:here] in _DEADLINE_WORDS), here)
         named = any(cuts[-1] <= x and y <= here for x, y in acts)
-        if here - cuts[-1] >= _MIN_RUN_ON and named:
+        if here - cuts[-1] >= _MIN_RUN_ON and named and here > cuts[-1]:
             cuts.append(here)
     return [(x, y) for x, y in zip(cuts, cuts[1:] + [b], strict=True) if y > x]
+
+
+_SUM_SPAN = 8  # characters of a sum between an act and the next day (还一千五后天)
 
 
 def _threat_from(text: str, s0: int, s1: int, conditions: list[Span]) -> int | None:
