@@ -67,6 +67,9 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
         near_amount = next((a for a in amounts if inside(a, neighbour) and open_(a)
                             and not (act.kind == "waiver" and _names_debt(ctx.text, sent.start, neighbour, a))), None)
         own = own or (neighbour in phrase and bool(near_date or near_amount))
+        if date is not None and date.grain in _WIDE_GRAINS and near_date is not None \
+                and near_date.grain not in _WIDE_GRAINS and near_date.bound == "by":
+            date = near_date  # 这个月领到薪水就先缴八千，最晚25号: the day, not the month
         date, amount = date or near_date, amount or near_amount
     if amount is None and act.kind == "payment" and R.THAT_SUM.search(ctx.text, clause[0], clause[1]):
         amount = next((a for a in reversed(amounts) if sent.start <= a.start < clause[0]), None)  # 该款项将原路退回
@@ -147,14 +150,15 @@ def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
     payment nobody has dated. The span follows the event's condition in its clause or the next one;
     an event with a day of its own (等您今天下午款到账了，三个工作日内) starts about now.
     """
-    if not R.SPAN.match(ctx.text[date.start:date.end].strip()):
+    start = date.start + 1 if ctx.text.startswith("后", date.start) else date.start  # 结清后七个工作日内
+    if not R.SPAN.match(ctx.text[start:date.end].strip()):
         return False
     for c in sent.conditions:
-        if c[1] > date.start or not R.EVENT_END.search(ctx.text, c[0], c[1]):
+        if c[1] > start or not R.EVENT_END.search(ctx.text, c[0], c[1]):
             continue
         if any(c[0] <= d.start < c[1] for d in ctx.dates):
             continue  # the event has its day
-        between = ctx.text[c[1]:date.start]
+        between = ctx.text[c[1]:start]
         if len(R.PUNCTUATION.findall(between)) <= 1 and len(between) <= _EVENT_REACH:
             return True
     return False
