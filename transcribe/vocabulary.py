@@ -38,7 +38,7 @@ BOUNDARY_WORDS = frozenset({"起诉", "起来", "起码", "其实", "其他", "�
 ENDING_WORDS = frozenset({"今天", "明天", "后天", "昨天", "前天", "每天", "当天", "几天", "半天", "一天", "两天", "三天",
                           "天天", "聊天", "白天"})
 # Domain words whose characters have several readings: the one meant (还 is huan in 还款, not hai).
-READINGS = {"还款": ("huan", "kuan")}
+READINGS = {"还款": ("huan", "kuan"), "还清": ("huan", "qing"), "还上": ("huan", "shang")}
 NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿几半")
 # Words whose loose sound-alikes are repaired too (解灭 → 减免, 随收 → 催收).
 LOOSE_WORDS = frozenset({"减免", "征信", "罚息", "停催", "结清", "延期", "分期", "催收"})

@@ -72,7 +72,7 @@ def read_sentence(text: str, s0: int, s1: int, acts: list[Span], dates: list[Spa
         clauses.extend(_run_on(text, start, m.start(), acts, dates))
         start = m.end()
     clauses.extend(_run_on(text, start, s1, acts, dates))
-    clauses = _join_appositives(text, [c for c in clauses if text[c[0]:c[1]].strip()]) or [(s0, s1)]
+    clauses = _join_appositives(text, [c for c in clauses if text[c[0]:c[1]].strip()], acts) or [(s0, s1)]
     conditions = [_through_appositive(text, (m.start(), m.end()), clauses)
                   for m in R.CONDITION.finditer(text, s0, s1) if m.end() > m.start()]
     return Sentence(s0, s1, tuple(clauses), tuple(conditions), tuple(acts), _threat_from(text, s0, s1, conditions))
@@ -86,11 +86,13 @@ def _through_appositive(text: str, condition: Span, clauses: list[Span]) -> Span
     return condition
 
 
-def _join_appositives(text: str, clauses: list[Span]) -> list[Span]:
-    """A clause that only restates the sum of the one before (也就是7500) is part of it."""
+def _join_appositives(text: str, clauses: list[Span], acts: list[Span]) -> list[Span]:
+    """A clause that only restates the sum of the one before (也就是7500) is part of it; one with an
+    act of its own (就是说您只需要还…) is not, unless it ends the 把 left open (把欠款的三成，就是九千块还上)."""
     out: list[Span] = []
     for c in clauses:
-        if out and R.APPOSITIVE.match(text, c[0]):
+        open_ba = out and "把" in text[out[-1][0]:out[-1][1]] and not any(out[-1][0] < b <= out[-1][1] for _, b in acts)
+        if out and R.APPOSITIVE.match(text, c[0]) and (open_ba or not any(c[0] < b <= c[1] for _, b in acts)):
             out[-1] = (out[-1][0], c[1])
         else:
             out.append(c)

@@ -92,6 +92,8 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
         return True  # 您之前答应周五还五千 结果也没还: a broken promise, reported
     if R.WHETHER.match(text, act.end, clause_own[1]) and act.kind != "payment":
         return True  # 告诉您减免批下来没有: whether it was granted
+    if act.kind == "callback" and R.ONLY.search(text, clause_own[0], act.start):
+        return True  # 以后只在晚上七点以后联系您: a limit on calls, not a call promised
     if act.kind == "installment" and R.TOPIC_VERB.search(text, clause_own[0], act.start):
         return True  # 联系您确认分期方案: the plan is what the call is about
     if not ctx.answered and R.A_NOT_A.search(text, max(clause_own[0], act.start - _ASKED_REACH), act.start):

@@ -48,7 +48,7 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     own_amount = next((a for a in amounts if inside(a, clause) and free(a)), None)
     date, amount, own = own_date, own_amount, bool(own_date or own_amount)
     phrase = _phrase(ctx.text, sent, clause, acts, ctx.amounts)
-    if act.kind == "payment" and own_amount is None:
+    if act.kind in ("payment", "waiver") and own_amount is None:
         phrase += _sum_said_after(ctx, sent, clause, acts)
     for neighbour in _neighbours(sent, clause) + phrase:
         if any(neighbour[0] <= anchor(a) < neighbour[1] for a in acts):
@@ -131,8 +131,10 @@ def _sum_said_after(ctx: Context, sent: Sentence, clause: tuple[int, int], acts:
     text = ctx.text
     for j in range(i + 1, min(i + 1 + _SUM_REACH, len(sent.clauses))) if i >= 0 else ():
         before, nxt = sent.clauses[j - 1], sent.clauses[j]
-        if text[before[1]:nxt[0]].strip() or any(nxt[0] <= anchor(a) < nxt[1] for a in acts):
-            return []  # punctuation, or the next act
+        if any(nxt[0] <= anchor(a) < nxt[1] for a in acts):
+            return []  # the next act
+        if text[before[1]:nxt[0]].strip() or R.PUNCTUATION.search(text, before[1] - 1, before[1]):
+            return [nxt] if j == i + 1 and _only_a_sum(ctx, nxt) else []  # 先还一期的钱，1,566: an appositive
         if any(nxt[0] <= a.start < nxt[1] for a in ctx.amounts):
             return [nxt]
         if not (R.FILLER.fullmatch(text[nxt[0]:nxt[1]].strip()) or R.SUM_NOUN.fullmatch(text[nxt[0]:nxt[1]].strip())):
@@ -141,6 +143,13 @@ def _sum_said_after(ctx: Context, sent: Sentence, clause: tuple[int, int], acts:
 
 
 _SUM_REACH = 3  # clauses after the verb: 还 | 嗯 | 那个 | 三千五
+
+
+def _only_a_sum(ctx: Context, clause: tuple[int, int]) -> bool:
+    """Is the clause a sum and nothing more (，1,566， ；，八百四。)?"""
+    words = ctx.text[clause[0]:clause[1]].strip(" ，,。；;.")
+    return any(a.text.strip() == words or ctx.text[a.start:a.end].strip() == words
+               for a in ctx.amounts if clause[0] <= a.start < clause[1])
 
 
 def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
@@ -156,7 +165,7 @@ def _after_event(ctx: Context, sent: Sentence, date: DateMatch) -> bool:
     for c in sent.conditions:
         if c[1] > start or not R.EVENT_END.search(ctx.text, c[0], c[1]):
             continue
-        if any(c[0] <= d.start < c[1] for d in ctx.dates):
+        if any(c[0] <= d.start < c[1] for d in ctx.dates if d is not date):
             continue  # the event has its day
         between = ctx.text[c[1]:start]
         if len(R.PUNCTUATION.findall(between)) <= 1 and len(between) <= _EVENT_REACH:
