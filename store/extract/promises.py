@@ -313,9 +313,10 @@ def find_promises(
         repairs=repairs, speaker=speaker, answered=answered, restated=bool(R.RESTATED.search(repaired)),
     )
     spans = sentences(repaired)
-    found, before = [], None
+    found, before, turn = [], None, None
     for (s0, s1), dates, amounts in zip(spans, _by_span(ctx.dates, spans), _by_span(ctx.amounts, spans), strict=True):
-        said_by = _labelled(repaired, s0) or speaker
+        turn = _labelled(repaired, s0) or turn  # a labelled turn (催收：…。后天我再跟你联系) runs to the next label
+        said_by = turn or speaker
         here = replace(ctx, dates=dates, amounts=amounts, speaker=said_by)
         found.extend(_sentence_promises(here, s0, s1))
         if before is not None and _answers(repaired, before[1], s0, s1, said_by):
