@@ -185,7 +185,7 @@ _ATOM_PATTERNS: list[tuple[str, str]] = [
                  rf"(?P<half>个半|半)?\s?(?P<cl>个)?\s?"
                  r"(?P<u>秒钟?|分钟|小时|钟头|钟|天|日|周|週|星期|礼拜|月|年|工作日|"
                  r"working days?|business days?|"
-                 r"seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
+                 r"seconds?|minutes?|hours?|days?|weeks?|months?|years?)(?![a-z])"  # not "12 monthly"
                  r"(?P<suf>之前|以前|前|之后|以后|后|过后|之内|以内|内|\s?ago|\s?later|"
                  r"\s?from (?:now|today))?"),
 ]
