@@ -262,7 +262,7 @@ CONDITION = _compile(
     r"|" + _IN_CLAUSE + r"*)"  # spoken: over pauses, up to 的话 or 就
     r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{1,14}?的话|" + _CLAUSE_START + r"等[^，,。；;！!？?\s]{1,14}?(的时候|之后|以后)"
     r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,12}?(结清|还清|还款" + _NOT_NOUN + r"|到账|付款|收到|还完|核实|审核|确认|入账|批|还进来)"
-    r"[^，,。；;！!？?\s]{0,6}?(之后|以后|后(?!天|面|续|期))"
+    r"[^，,。；;！!？?\s]{0,6}?(之后|以后|(?<![延推往落然最前])后(?!天|面|续|期))"
     r"|" + _CLAUSE_START + r"(还|转|打|付|交|缴|凑)(了|上了|完了|清了|齐了)(?=\s?(我|我们|我这边)?[^，,。；;！!？?\s]{0,6}?就)"  # 转了我明天就去申请
     r"|" + _CLAUSE_START + r"[^，,。；;！!？?\s]{0,16}?(还|转|打|付|交|缴|凑|入|过)(了|完|清)" + _IN_CLAUSE + r"{0,10}?(?=[，,]?\s?(我|我们|我这边)?(就|才|再)(?!行|好|可以了|得了|ok))"
     r"|\b(if|once|as soon as|as long as|provided( that)?|on condition that|after you|when you|upon)\b"
@@ -336,6 +336,8 @@ SENDER_TAG = _compile(r"【[^】]{0,12}】|\[[^\]]{0,12}\]")
 ONLY = _compile(r"只(在|会|能|有|于)")
 # A potential complement in the negative right after an act (缴不出来, 还不上): cannot, not will.
 CANNOT_AFTER = _compile(r"不(出来?|上|起|了|够|动|到)")
+# A day said as the time of an event (下个月报送的时候): when, not by when.
+WHEN_EVENT = _compile(r"(?!上班|下班|中午|晚上|早上|下午|上午|有空|方便|发工资)[^\s，,。；;！!？?]{1,6}的时候")
 # A negation right before an act (我不会把流水发给你们, 我们这边不提供盖章的流水): no promise of it.
 NEGATED_BEFORE = _compile(r"(不|没有?|别|未)(会|能|再|要)?\s?(把|将)?[^，,。；;！!？?\s]{0,6}?$")
 # A sentence that guarantees nothing (能不能批下来我这边不能保证): no lender grant in it.

@@ -26,7 +26,8 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     dates = [d for d in ctx.dates if not d.past
              and not (d.bound == "after" and d.grain in ("hour", "minute", "second"))  # 晚上九点以后: hours, not a due
              and not any(_straddles(d, a) for a in acts)
-             and not _modifier(ctx.text, d) and not R.NOW.match(d.text)]
+             and not _modifier(ctx.text, d) and not R.NOW.match(d.text)
+             and not R.WHEN_EVENT.match(ctx.text, d.end)]  # 下个月报送的时候: when something happens
     amounts = ctx.amounts
     if condition is not None:
         if clause[0] <= condition[0] < clause[1]:  # 您这周六之前要是能凑够四千九: the clause's own words
