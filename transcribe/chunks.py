@@ -25,7 +25,7 @@ from transcribe.audio import SAMPLE_RATE
 from transcribe.vad import speech_regions
 
 CHUNK_S = 180.0  # seconds decoded at a time: small enough for flat memory, long enough for Whisper's context
-SETTLE_S = 2.0  # VAD ends a region after 1 s of silence plus 0.4 s of pad; a region ending later may go on
+SETTLE_S = 2.0  # VAD ends a region after 0.5 s of silence plus 0.4 s of pad; a region ending later may go on
 CONTEXT_S = 0.5  # audio kept before a carried region, so VAD sees its onset again
 MIN_REGION_S = 0.1  # a sliver left after clipping at the committed time is no region
 
