@@ -31,13 +31,12 @@ import numpy as np
 
 from transcribe.audio import SAMPLE_RATE
 
-# faster-whisper's own defaults except a shorter silence split: a pause of half a second ends a
-# region, so two turns with a short pause between them reach Whisper as two regions (joined with
-# JOINT_SILENCE_S) and come back as two segments, one per voice. At 1 s, turns 0.6 s apart on a
-# one-channel call fell into one region and Whisper wrote them as one segment (docs/benchmarks.md).
+# faster-whisper's own defaults except a shorter silence split (finer regions for gap checks). Not
+# shorter than 1 s: at 0.5 s a pause inside a sentence becomes a joint, and Whisper, given the two
+# halves with silence between, wrote worse text on the phone fixtures (违约金 as 维约金, 还清 as 环境).
 VAD_THRESHOLD = 0.5
 NEG_THRESHOLD_GAP = 0.15  # once speech has started, it ends only below threshold - this (hysteresis)
-MIN_SILENCE_MS = 500
+MIN_SILENCE_MS = 1000
 SPEECH_PAD_MS = 400
 JOINT_SILENCE_S = 0.5  # silence put between joined speech regions
 WINDOW = 512  # samples per VAD frame at 16 kHz (32 ms)
