@@ -199,7 +199,7 @@ def main() -> None:
     lines += ["", "Wall time includes starting Python, loading the model and decoding the file. CER is over the four "
               "referenced clips (Simplified, punctuation dropped). What makes the difference: CTranslate2's int8 "
               "kernels (a quarter of fp32's memory traffic) and Silero VAD sending only speech to the decoder "
-              "(99 of the 150 s; the long pauses of funasr_vad_30s are never decoded); both engines use the same "
+              "(101 of the 150 s; the long pauses of funasr_vad_30s are never decoded); both engines use the same "
               "two threads, and faster-whisper's batched pipeline is not used (not measured). The default keeps "
               "beam 5 because a transcript is evidence: greedy decoding (`beam_size = 1`, last row) is faster "
               "but less accurate than beam 5 on this long audio (see docs/transcription.md)."]

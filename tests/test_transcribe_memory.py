@@ -59,14 +59,23 @@ def test_decode_and_vad_memory_does_not_grow_with_length(tmp_path):
     assert rss < 400
 
 
+STATE_SLACK_S = 0.7  # see test_windows_find_the_same_speech_as_the_whole_file
+
+
 def test_windows_find_the_same_speech_as_the_whole_file():
-    """Block boundaries inside speech cut nothing: the regions match whole-file VAD's."""
+    """Block boundaries inside speech cut nothing: the regions match whole-file VAD's.
+
+    Within STATE_SLACK_S at an end: Silero carries a state from frame to frame, and a window
+    starts listening where the last one stopped. The faint last phrase of funasr_vad_30s.wav
+    ends at 27.5 s or at 28.1 s depending on where listening began (measured from 20 s: 28.1;
+    from 22 s: 27.5; from 23 s: 28.05), on the whole file as in windows.
+    """
     samples = decode(SPEECH / "funasr_vad_30s.wav").mono()
     whole = speech_regions(samples)
     found = _windowed(samples, block_s=7.0, chunk_s=20.0)
     assert len(found) == len(whole)
     for (a, b), (c, d) in zip(found, whole):
-        assert abs(a - c) < 0.3 and abs(b - d) < 0.3
+        assert abs(a - c) < 0.3 and abs(b - d) < STATE_SLACK_S
 
 
 def test_speech_longer_than_a_block_is_cut_once_and_kept_whole():
@@ -75,7 +84,7 @@ def test_speech_longer_than_a_block_is_cut_once_and_kept_whole():
     whole = speech_regions(samples)
     found = _windowed(samples, block_s=7.0, chunk_s=7.0)
     assert len(found) > len(whole)
-    assert sum(e - s for s, e in found) == pytest.approx(sum(e - s for s, e in whole), abs=0.5)
+    assert sum(e - s for s, e in found) == pytest.approx(sum(e - s for s, e in whole), abs=STATE_SLACK_S)
     assert all(b <= c + 1e-6 for (_, b), (c, _) in zip(found, found[1:]))  # no speech handed out twice
 
 

@@ -29,7 +29,7 @@ from transcribe.engines import DEFAULT_ENGINE, DecodeOptions, Engine, RawSegment
 from transcribe.errors import ReadError
 from transcribe.segment import Flag, ReadContext, ReadResult, Segment
 from transcribe.speakers import WORDS_KEY, label_speakers
-from transcribe.vad import SpeechMap, overlap, uncovered
+from transcribe.vad import SpeechMap, overlap, uncovered, vad_model_label
 
 MIN_GAP_S = 1.0  # shorter uncovered speech is within Whisper's timestamp error
 RETRY_PAD_S = 0.3
@@ -187,7 +187,8 @@ def finish(run: Run, stream: AudioStream, spool: SampleSpool | None, split: bool
         "model": engine.model_label,
         # engine and model again inside settings: the pipeline writes `settings` to the custody log
         "settings": {"engine": engine.name, "model": engine.model_label, **engine.settings,
-                     **run.options.as_dict(), "vad": settings.vad, "me_channel": settings.me_channel,
+                     **run.options.as_dict(), "vad": settings.vad,
+                     **({"vad_model": vad_model_label()} if settings.vad else {}), "me_channel": settings.me_channel,
                      "speakers": settings.speakers},
         "channels": {"source": stream.source_channels, "split": split,
                      "me_channel": settings.me_channel if split else None},

@@ -9,7 +9,8 @@ becomes one speech turn:
    grow with the recording beyond the segment list itself.
 2. **Two voices.** The call's mean embedding is taken out (on a phone line every voice shares
    the channel's colour, which makes different people look alike), then a weighted two-means
-   split, seeded by the two longest turns that are least alike. IVR prompts (欢迎致电, 请按1…),
+   split, started twice (`_two_means`: one start keeps alike voices apart, the other finds a
+   quiet voice with few turns) and the tighter split kept. IVR prompts (欢迎致电, 请按1…),
    text the reader flagged as likely invented (over hold music, silence), and turns that are
    like neither voice are *neither*: `party` stays empty.
 3. **Name the voices** from three cues, each a vote in [-1, 1] for "voice 0 is me":
@@ -237,24 +238,61 @@ def _neither_text(seg: Segment) -> bool:
 
 
 def _two_means(emb: np.ndarray, weights: np.ndarray, rounds: int = 20) -> np.ndarray:
-    """Weighted spherical two-means on the centred embeddings; deterministic."""
+    """Voice 0 or 1 for each turn: the better of two deterministic two-means splits.
+
+    Two starts, because each fails where the other holds: a spherical split of the centred
+    embeddings, seeded by the two longest turns that are least alike, keeps apart voices that
+    the phone line makes alike, but with one voice far more talkative it cuts that voice in two
+    (the centred turns of the talkative voice sit near the mean, so their directions are noise);
+    plain two-means from the two longest turns furthest apart finds a quiet voice with few
+    turns, but can take one odd turn for the second voice. Each is refined with plain (weighted
+    Euclidean) two-means and the split with the smaller within-voice spread is kept.
+    """
     if len(emb) == 1:
         return np.zeros(1, dtype=int)
-    centred = np.stack([_unit(e) for e in emb - np.average(emb, axis=0, weights=weights)])
+    centred = emb - np.average(emb, axis=0, weights=weights)
     seeds = [i for i in range(len(emb)) if weights[i] >= MIN_SEED_S] or list(range(len(emb)))
-    sims = centred[seeds] @ centred[seeds].T
+    norms = (centred[seeds] ** 2).sum(axis=1)
+    apart = norms[:, None] + norms[None, :] - 2 * centred[seeds] @ centred[seeds].T  # squared distances
+    a, b = np.unravel_index(np.argmax(apart), apart.shape)
+    starts = [_spherical_two_means(centred, weights, seeds, rounds),
+              np.argmin(((centred[:, None, :] - centred[[seeds[a], seeds[b]]][None]) ** 2).sum(axis=-1), axis=1)]
+    splits = [_euclidean_two_means(centred, weights, start, rounds) for start in starts]
+    return min(splits, key=lambda split: split[1])[0]
+
+
+def _spherical_two_means(centred: np.ndarray, weights: np.ndarray, seeds: list[int], rounds: int) -> np.ndarray:
+    """Weighted spherical two-means on the centred embeddings, each made unit length."""
+    unit = np.stack([_unit(e) for e in centred])
+    sims = unit[seeds] @ unit[seeds].T
     a, b = np.unravel_index(np.argmin(sims + np.eye(len(seeds)) * 9), sims.shape)
-    centroids = centred[[seeds[a], seeds[b]]]
-    assign = np.zeros(len(emb), dtype=int)
+    centroids = unit[[seeds[a], seeds[b]]]
+    assign = np.zeros(len(unit), dtype=int)
     for _ in range(rounds):
-        new = np.argmax(centred @ centroids.T, axis=1)
+        new = np.argmax(unit @ centroids.T, axis=1)
         if _ > 0 and np.array_equal(new, assign):
             break
         assign = new
         for k in (0, 1):
             if np.any(assign == k):
-                centroids[k] = _unit(centred[assign == k].T @ weights[assign == k])
+                centroids[k] = _unit(unit[assign == k].T @ weights[assign == k])
     return assign
+
+
+def _euclidean_two_means(x: np.ndarray, weights: np.ndarray, assign: np.ndarray,
+                         rounds: int) -> tuple[np.ndarray, float]:
+    """Weighted two-means from `assign`; the final assignment and its weighted within-voice spread."""
+    def centres(assign: np.ndarray) -> np.ndarray:
+        return np.stack([np.average(x[assign == k], axis=0, weights=weights[assign == k])
+                         if np.any(assign == k) else np.full(x.shape[1], np.inf) for k in (0, 1)])
+
+    for _ in range(rounds):
+        new = np.argmin(((x[:, None, :] - centres(assign)[None]) ** 2).sum(axis=-1), axis=1)
+        if np.array_equal(new, assign):
+            break
+        assign = new
+    spread = float((weights * ((x - centres(assign)[assign]) ** 2).sum(axis=-1)).sum())
+    return assign, spread
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -6,14 +6,16 @@ windows of the segment (WINDOW_S long, every HOP_S) are embedded with the voice 
 scored against the call's two voices (`VoiceSpace`: the call's mean taken out, as for the
 turns). A cut goes at the word boundary (Whisper's word times) where the windows before it lean
 clearly more to one voice than the windows after it; each side is searched again, so a
-segment holding three turns is cut twice. Without word times a segment is left whole: the text
-could not be divided honestly.
+segment holding three turns is cut twice. A cut stands only where the pieces on its two sides,
+each embedded whole, lean to different voices (`confirmed`). Without word times a segment is left
+whole: the text could not be divided honestly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -63,8 +65,32 @@ def split_at_voice_changes(samples: np.ndarray, segments: list[Segment],
             continue
         centres, leans = window_leans(samples, seg.start, seg.end, space)
         cuts = sorted(find_cuts(words, seg.start, seg.end, centres, leans))
-        out += cut_segment(seg, words, cuts)
+        out += cut_segment(seg, words, confirmed(samples, seg.start, seg.end, cuts, space))
     return out
+
+
+def confirmed(samples: np.ndarray, start: float, end: float, cuts: list[float], space: VoiceSpace) -> list[float]:
+    """The cuts whose two sides, each embedded whole, lean to different voices.
+
+    The 1 s windows are noisy: in one voice's long turn a few of them can lean the other way,
+    and a cut there gives a second of that turn to the other party. A whole piece holds more
+    speech than a window; where the pieces on both sides of a cut still lean to the same voice,
+    the cut is dropped (the one whose sides agree most first, then the rest are judged again).
+    """
+    cuts = list(cuts)
+    while cuts:
+        edges = [start, *cuts, end]
+        pieces = [samples[int(a * SAMPLE_RATE): int(b * SAMPLE_RATE)] for a, b in pairwise(edges)]
+        mels = [voice_encoder.partial_mels(voice_encoder.normalize_volume(p)) for p in pieces]
+        batch = voice_encoder.load_encoder().forward(np.concatenate(mels))
+        bounds = np.cumsum([0] + [len(m) for m in mels])
+        means = np.stack([batch[a:b].mean(axis=0) for a, b in pairwise(bounds)])
+        leans = space.lean(means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9))  # as turns are
+        agree = leans[:-1] * leans[1:]  # > 0: both sides of the cut lean to the same voice
+        if agree.max() <= 0:
+            break
+        del cuts[int(np.argmax(agree))]
+    return cuts
 
 
 def window_leans(samples: np.ndarray, start: float, end: float, space: VoiceSpace) -> tuple[np.ndarray, np.ndarray]:
