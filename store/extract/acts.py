@@ -64,6 +64,21 @@ class Context:
     restated: bool = False  # the text restates what the other side agreed to (你也答应了)
 
 
+def make_promise(ctx: Context, kind: str, party: str, span: tuple[int, int], condition: str | None,
+                 date: DateMatch | None, amount: AmountMatch | None) -> Promise:
+    """The promise of one act in the sentence at `span`: its quote is the sentence as written."""
+    s0, s1 = span
+    lead = len(ctx.original[s0:s1]) - len(ctx.original[s0:s1].lstrip())
+    quote = ctx.original[s0:s1].strip()
+    repaired = tuple(w for a, b, w in ctx.repairs if s0 <= a < s1)
+    return Promise(
+        party=party, kind=kind, text=quote,
+        amount=amount.value if amount else None, currency=amount.currency if amount else None,
+        due=date.due if date else None, due_grain=date.grain if date else None,
+        condition=condition, start=s0 + lead, end=s0 + lead + len(quote), repairs=repaired,
+    )
+
+
 def find_acts(text: str, s0: int, s1: int) -> list[Act]:
     """Kind triggers in the sentence; earlier kinds claim their span first."""
     found: list[Act] = [Act("tag", m.start(), m.end()) for m in R.SENDER_TAG.finditer(text, s0, s1)]  # claimed, dropped below

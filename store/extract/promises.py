@@ -22,8 +22,8 @@ Design decisions:
   with its own sum and date; the promise it conditions keeps it as `condition`.
 
 This module reads sentences and decides what blocks an act; the acts themselves are found in
-`store.extract.acts`, the party in `parties`, the date and sum in `values`, and restatements are
-merged in `merge`.
+`store.extract.acts`, the party in `parties`, the date and sum in `values`, verbless payments of a
+series (周三先还一千，周末两千) in `series`, and restatements are merged in `merge`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from store.extract import rules as R
-from store.extract.acts import PARTIES, Act, Context, Promise, anchor, find_acts
+from store.extract.acts import PARTIES, Act, Context, Promise, anchor, find_acts, make_promise
 from store.extract.clauses import (Sentence, is_question, is_tag_question, masked, read_sentence, sentences,
                                    with_comment)
 from store.extract.dialect import to_mandarin
@@ -41,6 +41,7 @@ from store.extract.merge import absorb_into_refunds, drop_generic_others, fee_ob
 from store.extract.money import AmountMatch, find_amounts, fold
 from store.extract.parties import actor_of, party_of
 from store.extract.pinyin import repair
+from store.extract.series import next_in_series, verbless_payments
 from store.extract.speech import tidy
 from store.extract.timex import DateMatch, find_dates
 from store.extract.values import per_period, values_of
@@ -148,7 +149,7 @@ def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Ac
         return []
     date_spans = [(d.start, d.end) for d in ctx.dates]
     sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts], date_spans)
-    series = _verbless_payments(ctx, sent, acts)
+    series = verbless_payments(ctx, sent, acts)
     if series:
         acts = sorted(acts + list(series), key=lambda a: a.start)
         sent = read_sentence(ctx.text, s0, s1, [(a.start, a.end) for a in acts], date_spans)
@@ -159,69 +160,17 @@ def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Ac
             condition = None  # 结清证明的话…: a topic, not a condition
         clause = sent.clause_of(anchor(act))
         if act in series:
-            promise = _next_in_series(ctx, sent, acts, act, clause, series[act], out)
+            led = next((p for p, a in out.values() if a is series[act]), None)
+            promise = next_in_series(ctx, sent, acts, act, clause, led)
         elif condition is not None:
             promise = _condition_payment(ctx, sent, acts, act, clause, condition)
         else:
-            promise = _clause_promise(ctx, sent, acts, act, clause)
+            promise = _clausemake_promise(ctx, sent, acts, act, clause)
         if promise is not None:
             key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None,
                    fee_objects(ctx.text, act))
             out.setdefault(key, (promise, act))
     return merge_plans(absorb_into_refunds(list(out.values()), ctx.text))
-
-
-def _verbless_payments(ctx: Context, sent: Sentence, acts: list[Act]) -> dict[Act, Act]:
-    """Clauses with a day and a sum but no verb, after a payment: the next payments of a series.
-
-    周三先还一千，周末两千; pay 1,500 on Thursday and the remaining 3,000 on Friday. The payment
-    that leads must have its own sum (else the clause is only its sum said apart) and be the
-    last act before the clause. Each is returned as a one-character act at the clause's start,
-    mapped to the payment that leads it.
-    """
-    out: dict[Act, Act] = {}
-    lead: Act | None = None
-    for clause in sent.clauses:
-        inside = [a for a in acts if clause[0] <= anchor(a) < clause[1]]
-        if inside:
-            last = inside[-1]
-            lead = last if last.kind == "payment" and not last.refund and _holds(ctx.amounts, clause) else None
-            continue
-        if lead is None or sent.condition_of(*clause) is not None:
-            continue
-        if sent.threat_from is not None and clause[0] >= sent.threat_from:
-            continue
-        if _holds(ctx.amounts, clause) and (_holds(ctx.dates, clause) or _day_after(ctx, sent, acts, clause)):
-            out[Act("payment", clause[0], clause[0] + 1)] = lead
-    return out
-
-
-def _holds(items: list, clause: tuple[int, int]) -> bool:
-    return any(clause[0] <= x.start < clause[1] for x in items)
-
-
-def _day_after(ctx: Context, sent: Sentence, acts: list[Act], clause: tuple[int, int]) -> DateMatch | None:
-    """The day said right after the clause, across a pause, in a clause of no act (剩下的两千 | 礼拜三之前)."""
-    i = sent.clauses.index(clause)
-    if i + 1 >= len(sent.clauses):
-        return None
-    nxt = sent.clauses[i + 1]
-    if ctx.text[clause[1]:nxt[0]].strip() or any(nxt[0] <= anchor(a) < nxt[1] for a in acts):
-        return None
-    return next((d for d in ctx.dates if nxt[0] <= d.start < nxt[1] and not d.past), None)
-
-
-def _next_in_series(ctx, sent, acts, act, clause, lead, found) -> Promise | None:
-    """A verbless payment (周末两千) made by the party of the payment that leads the series."""
-    led = next((p for p, a in found.values() if a is lead), None)
-    if led is None:
-        return None
-    date, amount, _ = values_of(ctx, sent, acts, act, clause, None)
-    if date is None or not _holds([date], clause):
-        date = _day_after(ctx, sent, acts, clause)
-    if date is None or amount is None or not _holds([amount], clause):
-        return None
-    return _promise(ctx, "payment", led.party, sent, led.condition, date, amount)
 
 
 def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | None:
@@ -239,10 +188,10 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
     if not own:
         return None
     actor, _ = actor_of(ctx.text, condition[0], act.start, ctx.speaker)
-    return _promise(ctx, act.kind, actor or "me", sent, None, date, amount)
+    return make_promise(ctx, act.kind, actor or "me", (sent.start, sent.end), None, date, amount)
 
 
-def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
+def _clausemake_promise(ctx, sent, acts, act, clause) -> Promise | None:
     if _blocked(ctx, sent, act, clause):
         return None
     date, amount, own = values_of(ctx, sent, acts, act, clause, None)
@@ -257,7 +206,7 @@ def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
         return None
     if act.kind == "payment" and amount is None and R.FIRST_PERIOD.search(ctx.text, clause[0], clause[1]):
         amount = per_period(ctx, sent)  # 分十二期，每期两千，第一期八月五号前还款
-    return _promise(ctx, act.kind, party, sent, _condition_text(ctx, sent, act), date, amount)
+    return make_promise(ctx, act.kind, party, (sent.start, sent.end), _condition_text(ctx, sent, act), date, amount)
 
 
 def _topic_only(text: str, condition: tuple[int, int], act: Act) -> bool:
@@ -278,20 +227,6 @@ def _condition_text(ctx: Context, sent: Sentence, act: Act) -> str | None:
     after = [c for c in sent.conditions if c[0] >= act.end]
     span = before[-1] if before else (after[0] if after else None)
     return ctx.original[span[0]:span[1]].strip() or None if span else None
-
-
-def _promise(ctx: Context, kind: str, party: str, sent: Sentence, condition: str | None,
-             date: DateMatch | None, amount: AmountMatch | None) -> Promise:
-    s0, s1 = sent.start, sent.end
-    lead = len(ctx.original[s0:s1]) - len(ctx.original[s0:s1].lstrip())
-    quote = ctx.original[s0:s1].strip()
-    repaired = tuple(w for a, b, w in ctx.repairs if s0 <= a < s1)
-    return Promise(
-        party=party, kind=kind, text=quote,
-        amount=amount.value if amount else None, currency=amount.currency if amount else None,
-        due=date.due if date else None, due_grain=date.grain if date else None,
-        condition=condition, start=s0 + lead, end=s0 + lead + len(quote), repairs=repaired,
-    )
 
 
 def find_promises(
