@@ -73,6 +73,22 @@ CASES = [
     ("您把这期的最低还款额¥1,268.00在8月20日前还上的话，之前的滞纳金我给您免掉。", "them",
      [("me", "payment", 1268, "2024-08-20"), ("them", "waiver", None, None)]),
     ("We will not report this late payment to the credit bureau.", "them", [("them", "credit_report", None, None)]),
+    # a labelled turn runs to the next label; a run-on with a new day after an act and its sum is two acts
+    ("催收：你今天还了，我保证不打你妈电话。后天我再跟你联系。", None,
+     [("me", "payment", None, "2024-08-15"), ("them", "stop_collection", None, None),
+      ("them", "callback", None, "2024-08-17")]),
+    ("好的那我跟您确认一下就是您明天还一千五后天还一千五", "them",
+     [("me", "payment", 1500, "2024-08-16"), ("me", "payment", 1500, "2024-08-17")]),
+    # a spoken condition without 如果, a sum said after a comma, a span after an undated payoff
+    ("就是说你这个十五天之内把欠款还清我们就给你申请减免一半的利息", None,
+     [("me", "payment", None, "2024-08-30"), ("them", "waiver", None, None)]),
+    ("您这样，先还一期的钱，1,566，还了以后剩下的我给您重新分成12期。", "them",
+     [("me", "payment", 1566, None), ("them", "installment", None, None)]),
+    ("清償證明我們會在您結清後七個工作天內寄到您的戶籍地址。", "them", [("them", "settlement_proof", None, None)]),
+    # refusals, reports and sender tags
+    ("請問違約金可以減免嗎？我這個月真的繳不出來。", "me", []),
+    ("【分期乐】您好，您8月多还的326.50元将于5个工作日内原路退回，请注意查收。退订回T", "them",
+     [("them", "payment", 326.5, "2024-08-22")]),
     ("我们不会再给您打电话了", "them", [("them", "stop_collection", None, None)]),
     ("我们会在下周一之前给您答复", "them", [("them", "callback", None, "2024-08-19")]),
     ("好的，那我们这边给您申请二次分期，分24期", "them", [("them", "installment", None, None)]),
