@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import write_section  # noqa: E402
 from recorder.home import Home  # noqa: E402
-from recorder.importers.chatlog import read_chatlog  # noqa: E402
+from transcribe.importers.chatlog import read_chatlog  # noqa: E402
 from recorder.intake import ingest_file  # noqa: E402
 from store.extract_job import extract_promises  # noqa: E402
 from store.followup import check_evidence  # noqa: E402

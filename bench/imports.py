@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import write_section  # noqa: E402
-from recorder.importers.chatlog import read_chatlog  # noqa: E402
-from recorder.importers.sms import read_sms_xml  # noqa: E402
+from transcribe.importers.chatlog import read_chatlog  # noqa: E402
+from transcribe.importers.sms import read_sms_xml  # noqa: E402
 from transcribe import ocr  # noqa: E402
 from transcribe.screenshot import read_screenshot  # noqa: E402
 from transcribe.segment import ReadContext  # noqa: E402

@@ -21,7 +21,7 @@ from recorder import jobs
 from recorder.home import Home
 from recorder.intake import ACTOR, ingest_attachment
 from store.intake import set_meta
-from recorder.readers import reader_for
+from transcribe.registry import reader_for
 from store import custody
 from store.segments import replace_segments
 from transcribe.errors import ReadError

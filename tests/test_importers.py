@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from recorder.importers.chatlog import read_chatlog
-from recorder.importers.email import read_email
-from recorder.importers.pdf import read_pdf
-from recorder.importers.sms import read_sms_xml
+from transcribe.importers.chatlog import read_chatlog
+from transcribe.importers.email import read_email
+from transcribe.importers.pdf import read_pdf
+from transcribe.importers.sms import read_sms_xml
 from transcribe import ocr
 from transcribe.errors import ReadError
 from transcribe.segment import ReadContext
@@ -43,9 +43,9 @@ def ocr_engine():
 
 def test_registry_targets_exist() -> None:
     """The kind → reader table of docs/architecture.md points at real functions here."""
-    for target in ["transcribe.screenshot:read_screenshot", "recorder.importers.chatlog:read_chatlog",
-                   "recorder.importers.sms:read_sms_xml", "recorder.importers.email:read_email",
-                   "recorder.importers.pdf:read_pdf"]:
+    for target in ["transcribe.screenshot:read_screenshot", "transcribe.importers.chatlog:read_chatlog",
+                   "transcribe.importers.sms:read_sms_xml", "transcribe.importers.email:read_email",
+                   "transcribe.importers.pdf:read_pdf"]:
         module, _, name = target.partition(":")
         assert callable(getattr(importlib.import_module(module), name)), target
 
@@ -403,7 +403,7 @@ def test_damaged_csv_with_stray_carriage_return(tmp_path: Path) -> None:
 
 
 def test_text_layer_of_private_use_glyphs_counts_as_a_scan() -> None:
-    from recorder.importers.pdf import has_text_layer
+    from transcribe.importers.pdf import has_text_layer
 
     assert has_text_layer("第二条 甲方同意减免乙方逾期产生的违约金1200元。", 10)
     assert not has_text_layer("  \n 1 \n", 10)  # a scan with a page number in its layer

@@ -21,7 +21,7 @@ from recorder.cli import cli
 from recorder.home import Home
 from recorder.intake import ingest_file
 from recorder.kinds import detect_kind
-from recorder.readers import reader_for
+from transcribe.registry import reader_for
 from recorder.verify import verify_home
 from store.promises import list_promises
 from store.search import search

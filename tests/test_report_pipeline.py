@@ -1,6 +1,6 @@
 """End to end: files dropped in the inbox, read by the real readers, then the report and the bundle.
 
-Needs the chat-log and SMS importers (`recorder.importers`); on a branch without
+Needs the chat-log and SMS importers (`transcribe.importers`); on a branch without
 them the test is skipped. When the promise extractor (`store.extract`) is there
 too, the ledger must hold the promises it found.
 """
@@ -18,8 +18,8 @@ from recorder.cli import cli
 from recorder.home import Home
 from test_report_case import CALLS, CASE, CHAT, HOSTILE_SCRIPT, SMS
 
-pytest.importorskip("recorder.importers.chatlog", reason="the chat-log importer is not on this branch")
-pytest.importorskip("recorder.importers.sms", reason="the SMS importer is not on this branch")
+pytest.importorskip("transcribe.importers.chatlog", reason="the chat-log importer is not on this branch")
+pytest.importorskip("transcribe.importers.sms", reason="the SMS importer is not on this branch")
 
 
 def test_inbox_to_report_through_the_real_pipeline(tmp_path: Path):

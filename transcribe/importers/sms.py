@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from recorder.importers.parties import me_names, normalize_name
+from transcribe.importers.parties import me_names, normalize_name
 from transcribe.chat_time import parse_datetime
 from transcribe.errors import ReadError
 from transcribe.segment import Attachment, Flag, ReadContext, ReadResult, Segment
@@ -185,7 +185,7 @@ class _Target:
         if self.attachment_bytes + len(data) > MAX_ATTACHMENT_BYTES:
             self.skipped_attachments += 1
             return
-        from recorder.importers.email import safe_name
+        from transcribe.importers.email import safe_name
 
         name = safe_name(attrib.get("name") or attrib.get("cl") or attrib.get("fn"), ctype, len(self.attachments) + 1)
         self.attachment_bytes += len(data)

@@ -176,7 +176,7 @@ def _embedded(pdf: Any) -> list[Attachment]:
     for i in range(pdf.count_attachments()):
         att = pdf.get_attachment(i)
         try:
-            from recorder.importers.email import safe_name
+            from transcribe.importers.email import safe_name
 
             out.append(Attachment(name=safe_name(att.get_name(), "application/octet-stream", i + 1),
                                   data=bytes(att.get_data())))

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 from zoneinfo import ZoneInfo
 
-from recorder.importers.parties import me_names, normalize_name, party_of
+from transcribe.importers.parties import me_names, normalize_name, party_of
 from transcribe.chat_time import parse_datetime
 from transcribe.errors import ReadError
 from transcribe.segment import Flag, ReadContext, ReadResult, Segment

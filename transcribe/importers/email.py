@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from recorder.importers.parties import me_names, normalize_name
+from transcribe.importers.parties import me_names, normalize_name
 from transcribe.errors import ReadError
 from transcribe.segment import Attachment, Flag, ReadContext, ReadResult, Segment
 

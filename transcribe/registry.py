@@ -19,11 +19,11 @@ Reader = Callable[[Path, ReadContext], ReadResult]
 READERS: dict[str, str] = {
     "audio": "transcribe.reader:read_audio",
     "image": "transcribe.screenshot:read_screenshot",
-    "text": "recorder.importers.chatlog:read_chatlog",
-    "sms_xml": "recorder.importers.sms:read_sms_xml",
-    "call_log": "recorder.importers.sms:read_sms_xml",  # the same file format, <calls> instead of <smses>
-    "email": "recorder.importers.email:read_email",
-    "pdf": "recorder.importers.pdf:read_pdf",
+    "text": "transcribe.importers.chatlog:read_chatlog",
+    "sms_xml": "transcribe.importers.sms:read_sms_xml",
+    "call_log": "transcribe.importers.sms:read_sms_xml",  # the same file format, <calls> instead of <smses>
+    "email": "transcribe.importers.email:read_email",
+    "pdf": "transcribe.importers.pdf:read_pdf",
 }
 
 
