@@ -139,8 +139,8 @@ def is_question(text: str, clause: Span) -> bool:
     body = text[clause[0]:clause[1]]
     if R.QUESTION_END.search(body):
         return True
-    asked = R.QUESTION.search(body)  # 给您答复要不要办这个分期: a question told, not asked
-    return bool(asked) and not R.TELLS.search(body, 0, asked.start())
+    asked = R.QUESTION.search(body)  # 给您答复要不要办这个分期, 能还多少后天告诉你: a question told, not asked
+    return bool(asked) and not (R.TELLS.search(body, 0, asked.start()) or R.TOLD_AFTER.match(body, asked.end()))
 
 
 def is_tag_question(text: str, clause: Span) -> bool:

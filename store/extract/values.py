@@ -41,7 +41,7 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
     if act.kind in ("installment", "waiver"):  # 从下个月开始扣, 从这个月开始不再产生利息: when it starts
         dates = [d for d in dates if not (R.STARTS_AFTER.match(ctx.text, d.end)
                                           or R.STARTING_BEFORE.search(ctx.text, max(0, d.start - 12), d.start))]
-    if act.kind in ("stop_collection", "waiver"):  # 这个月先不打电话, 这个月先免收: a period, not a deadline
+    if act.kind in ("stop_collection", "waiver", "extension"):  # 这个月先不打电话, 这个月再宽限一周: a period
         dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
     if act.kind == "extension":  # 原8月18日的还款日延至9月18日: the new date comes after the act
         dates = sorted(dates, key=lambda d: d.start < act.start)
@@ -148,7 +148,7 @@ _SUM_REACH = 3  # clauses after the verb: 还 | 嗯 | 那个 | 三千五
 
 def _only_a_sum(ctx: Context, clause: tuple[int, int]) -> bool:
     """Is the clause a sum and nothing more (，1,566， ；，八百四。)?"""
-    words = ctx.text[clause[0]:clause[1]].strip(" ，,。；;.")
+    words = R.APPOSITIVE.sub("", ctx.text[clause[0]:clause[1]], count=1).strip(" ，,。；;.")  # 差不多2400
     return any(a.text.strip() == words or ctx.text[a.start:a.end].strip() == words
                for a in ctx.amounts if clause[0] <= a.start < clause[1])
 
