@@ -42,7 +42,8 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
         dates = [d for d in dates if not (R.STARTS_AFTER.match(ctx.text, d.end)
                                           or R.STARTING_BEFORE.search(ctx.text, max(0, d.start - 12), d.start))]
     if act.kind in ("stop_collection", "waiver", "extension"):  # 这个月先不打电话, 这个月再宽限一周: a period
-        dates = [d for d in dates if d.bound or d.grain not in ("month", "week")]
+        dates = [d for d in dates if d.bound or d.grain not in ("month", "week")
+                 or (act.kind == "extension" and ctx.text[d.start - 1:d.start] in ("到", "至"))]  # 延期到下个月
     if act.kind == "extension":  # 原8月18日的还款日延至9月18日: the new date comes after the act
         dates = sorted(dates, key=lambda d: d.start < act.start)
     own_date = _most_specific([d for d in dates if inside(d, clause) and free(d)])
