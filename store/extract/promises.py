@@ -165,7 +165,7 @@ def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Ac
         elif condition is not None:
             promise = _condition_payment(ctx, sent, acts, act, clause, condition)
         else:
-            promise = _clausemake_promise(ctx, sent, acts, act, clause)
+            promise = _clause_promise(ctx, sent, acts, act, clause)
         if promise is not None:
             key = (promise.kind, promise.party, promise.amount, promise.due.date() if promise.due else None,
                    fee_objects(ctx.text, act))
@@ -191,7 +191,7 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
     return make_promise(ctx, act.kind, actor or "me", (sent.start, sent.end), None, date, amount)
 
 
-def _clausemake_promise(ctx, sent, acts, act, clause) -> Promise | None:
+def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
     if _blocked(ctx, sent, act, clause):
         return None
     date, amount, own = values_of(ctx, sent, acts, act, clause, None)

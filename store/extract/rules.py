@@ -340,6 +340,9 @@ SENDER_TAG = _compile(r"【[^】]{0,12}】|\[[^\]]{0,12}\]")
 ONLY = _compile(r"只(在|会|能|有|于)")
 # A potential complement in the negative right after an act (缴不出来, 还不上): cannot, not will.
 CANNOT_AFTER = _compile(r"不(出来?|上|起|了|够|动|到)")
+# A day of the month said alone (25号, 十号), and a month said as the one a thing belongs to (下个月的…).
+BARE_DAY = _compile(r"[0-9一二两三四五六七八九十]{1,3}\s?[号日]")
+OF_MONTH = _compile(r"的")
 # A day said as the time of an event (下个月报送的时候): when, not by when.
 WHEN_EVENT = _compile(r"(?!上班|下班|中午|晚上|早上|下午|上午|有空|方便|发工资)[^\s，,。；;！!？?]{1,6}的时候")
 # A negation right before an act (我不会把流水发给你们, 我们这边不提供盖章的流水): no promise of it.

@@ -44,7 +44,8 @@ def next_in_series(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clau
         return None
     date, amount, _ = values_of(ctx, sent, acts, act, clause, None)
     if date is None or not _holds([date], clause):
-        date = _day_after(ctx, sent, acts, clause)
+        after = _day_after(ctx, sent, acts, clause)
+        date = date if after is not None and date is not None and date.start == after.start else after
     if date is None or amount is None or not _holds([amount], clause):
         return None
     return make_promise(ctx, "payment", led.party, (sent.start, sent.end), led.condition, date, amount)

@@ -7,6 +7,8 @@ or say 'now' are no due.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from store.extract import rules as R
 from store.extract.acts import Act, Context, anchor
 from store.extract.clauses import Sentence
@@ -73,6 +75,8 @@ def values_of(ctx: Context, sent: Sentence, acts: list[Act], act: Act, clause: t
                 and near_date.grain not in _WIDE_GRAINS and near_date.bound == "by":
             date = near_date  # 这个月领到薪水就先缴八千，最晚25号: the day, not the month
         date, amount = date or near_date, amount or near_amount
+    if date is not None:
+        date = _in_named_month(ctx, sent, date)
     if amount is None and act.kind == "payment" and R.THAT_SUM.search(ctx.text, clause[0], clause[1]):
         amount = next((a for a in reversed(amounts) if sent.start <= a.start < clause[0]), None)  # 该款项将原路退回
     return date, amount, own
@@ -116,6 +120,21 @@ def _names_debt(text: str, sent_start: int, clause: tuple[int, int], amount: Amo
     if R.DEBT_SUM.search(text, window, amount.start):
         return True
     return bool(R.TOTAL.search(text, window, amount.start)) and not R.FEE_WORD.search(text, sent_start, amount.start)
+
+
+def _in_named_month(ctx: Context, sent: Sentence, date: DateMatch) -> DateMatch:
+    """A bare day (25号) after a month named as the bill's (下个月的账单呢…延后到25号) is in that month."""
+    if date.grain != "day" or not R.BARE_DAY.fullmatch(ctx.text[date.start:date.end].strip()):
+        return date
+    month = next((d for d in reversed(ctx.dates) if sent.start <= d.start < date.start and d.grain == "month"
+                  and R.OF_MONTH.match(ctx.text, d.end)), None)
+    if month is None or (month.value.year, month.value.month) == (date.value.year, date.value.month):
+        return date
+    try:
+        value = date.value.replace(year=month.value.year, month=month.value.month)
+    except ValueError:  # 31号 in a month of 30 days
+        return date
+    return replace(date, value=value, end_value=None)
 
 
 def _most_specific(dates: list[DateMatch]) -> DateMatch | None:
