@@ -151,7 +151,7 @@ _GE = rf"个(?=半|[{CN_DIGITS}\d](?:[毫角毛]|$|[^\w])|[{CN_DIGITS}]$)"
 
 _JIAO = rf"(?P<j>{_SMALL})\s?(?:角|毛|毫)(?:(?P<f>{_SMALL})\s?(?:分|仙)?)?"
 _NOT_A_TAIL = "起次些共并直定样般点部律切期笔个口"  # 11,200元一次性, 两千一起: words, not 一 of 两千一
-_TAIL = rf"(?:{_JIAO}|(?P<half>半)|(?P<tail>{_SMALL})(?![\d{CN_NUM}{_NOT_A_TAIL}]))"
+_TAIL = rf"(?:{_JIAO}|(?P<half>半)|(?P<tail>{_SMALL})(?![\d{CN_NUM}{_NOT_A_TAIL}月号日点]))"  # 2,000元8月25号: a date
 
 _AMOUNT_RE = re.compile(
     rf"(?:(?:{_PREFIX})\s?)?"
@@ -173,7 +173,7 @@ _MONEY_CONTEXT = (
 )
 # A bare number named as a sum by the noun after it (那笔八百八的还款, 两千三的欠款).
 _NAMED_RE = re.compile(rf"(?P<num>{NUM})(?=\s?(?:块钱?|元)?的?\s?(?:还款|欠款|款项|钱|尾款|本金|罚息|违约金|利息))")
-_MOVED_RE = re.compile(rf"把\s?(?:[这那](?:期|笔)的?|剩下的?|剩余的?|欠的?)?\s?(?P<num>{NUM})\s?(?=(?:块钱|块|元)?\s?(?:全部|都|一次性|先)?\s?(?:打|转|还|付|交|汇|存|缴))")
+_MOVED_RE = re.compile(rf"把\s?(?:[^，,。；;把\d]{{0,5}}?[这那](?:期|笔)的?|剩下的?|剩余的?|欠的?)?\s?(?P<num>{NUM})\s?(?=(?:块钱|块|元)?\s?(?:全部|都|一次性|先)?\s?(?:打|转|还|付|交|汇|存|缴))")
 _PAY_RE = re.compile(
     rf"(?:{_MONEY_CONTEXT})"
     rf"(?:\s?(?:了|上|个|的那|那|的|,|进来|进去|过去|过来|[这那](?:期|笔)的?|给你们?|给我|你们|您|我|先|掉|是|为|约|大概|大约|有|共|:|of|is|to you|you|"

@@ -62,7 +62,8 @@ def party_of(ctx: Context, act: Act, clause: tuple[int, int], sent0: int) -> str
     """Who is bound by the act; None when it is a request to the other side, not a promise."""
     text, speaker = ctx.text, ctx.speaker
     asked = (speaker != "them" and not ctx.answered and not ctx.restated
-             and R.REQUEST.search(text, sent0 if act.kind == "installment" else clause[0], max(act.end, clause[1])))
+             and (R.REQUEST.search(text, sent0 if act.kind == "installment" else clause[0], max(act.end, clause[1]))
+                  or R.PLEA.search(text, sent0, act.start)))
     if act.kind in R.LENDER_KINDS:
         ordered = (speaker == "me" or (speaker is None and text.endswith("你们", 0, act.start))) \
             and R.IMPERATIVE_STOP.match(text[act.start:act.end])  # 你们别再打了: the borrower's order

@@ -93,6 +93,8 @@ def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) ->
         return True  # 您之前答应周五还五千 结果也没还: a broken promise, reported
     if R.WHETHER.match(text, act.end, clause_own[1]) and act.kind != "payment":
         return True  # 告诉您减免批下来没有: whether it was granted
+    if not ctx.answered and R.TOPIC_IF.match(text, act.end) and R.QUESTION_END.search(text, sent.start, sent.end):
+        return True  # 分12期的话，每期要还多少？: the topic of a question
     if R.CANNOT_AFTER.match(text, act.end):
         return True  # 我这个月真的缴不出来: cannot pay
     if act.kind == "callback" and R.ONLY.search(text, clause_own[0], act.start):

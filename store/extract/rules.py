@@ -41,14 +41,14 @@ _G_NO_PAY = r"(?:(?!还|付|缴|转)[^，,。；;！!？?\n]){0,10}?"  # a gap w
 _GL = r"[^，,。；;！!？?\n]{0,14}?"  # a longer one: a document, then who sends it when (合同副本将于3个工作日内寄出)
 _N = r"[0-9一二两三四五六七八九十百几半]"
 # 还款 as the noun's first half (还款日, 还款计划, 还款卡) is no act of paying.
-_NOT_NOUN = r"(?!日|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细|确认|证明|凭证|的(?!话))"
+_NOT_NOUN = r"(?!日|情况|计划|协议|方案|账户|帐户|卡|记录|提醒|能力|金额|额|期|时间|方式|渠道|明细|确认|证明|凭证|的(?!话))"
 
 FEE = (r"(?:罚息|罚款|违约金|滞纳金|利息|息费|手续费|服务费|费用|逾期费|复利|罚金|管理费|年费|分期费|本息|欠款|尾款"
        r"|late fees?|penalt(?:y|ies)|interest|fees?|charges?)")
 CREDIT = r"(?:征信|中国人民银行|人民银行|人行|央行|\bTU\b|信用记录|逾期记录|不良记录|信用报告|信用|征信报告|征信记录)"
 CONTACT = (r"(?:催收|催款|催缴|催|电话|短信|外呼|外访|上门|打扰|骚扰|联系|致电|去电|打过来|打给|打电话|打来|发短信"
            r"|家访|打到|打去|打了)")
-DOCUMENT = (r"(?:新的?(?:手机号|号码|联系方式|地址|住址)|委托书|授权书|协议|合同|还款计划书|还款计划|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
+DOCUMENT = (r"(?:新的?(?:手机号|号码|联系方式|地址|住址)|委托书|授权书|协议|合同|合约|还款计划书|还款计划|计划书|计划表|对账单|账单|明细|申请表|申请书|确认函|确认书|材料|资料|文件|截图|录音"
             r"|凭证|收据|回执|证明|方案|照片|流水|诊断书|病历|身份证|银行卡|书面|文书|复印件|副本|扫描件)")
 EN_DOCUMENT = (r"(payslips?|screenshots?|confirmation|letter|statement|contract|agreement|receipt|document|copy|proof|schedule|plan"
                r"|certificate|form|paperwork)")
@@ -79,12 +79,13 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(提交|申请|发起|提出|启动)(征信)?异议|异议[^，,。；;！!？?]{0,4}?受理|(改|调整|更新|恢复)(成|为|回)?正常|(报送|上报)(更正|修正|正常|结清)"
         r"|(修复|消除|撤销|撤回|删除|删掉|撤掉|更正|恢复|清除|调整|处理|申请)(您的|你的)?" + _G + r"(征信|逾期记录|不良记录|信用记录)"
         r"|(逾期|不良)(记录)?" + _G + r"(撤|删|消除|消掉|清除|去掉|抹掉|更正|修复|改|不(会)?显示)"
-        r"|" + CREDIT + r"[^。！？!?]{0,20}?不(会|再)?(给(您|你))?上(?![告名销道门班午次个周月面来去])"
+        r"|" + CREDIT + r"(?:(?!没有?办法|不可能|无法)[^。！？!?]){0,20}?不(会|再)?(给(您|你))?上(?![告名销道门班午次个周月面来去])"
         r"|不(会|再)?\s?(给(您|你))?\s?(上|上报|报送|报)\s?" + CREDIT +
         r"|不(会)?(显示|体现|留下?|记)(逾期|不良)|征信保护|征信异议|显示正常|不(会)?(上报|报送)(人行|央行|征信中心)"
         r"|(不|不会)(往|向|给)(人行|央行|征信中心)" + _G + r"(报|送)|不(会|再)?(往上|向上)报|不(会)?(给(您|你))?报上去|(?<![是报告能])不报(?![告名销])"
         r"|不(会|再)?(将|把)" + _G + r"(上报|报送|报|提交|上传)(到|给|至|去)?" + CREDIT +
-        r"|" + CREDIT + r"[^。！？!?]{0,20}?不(会|再)?(给(您|你))?(上报|报送|报上去|报)(?![告名销道])"
+        r"|" + CREDIT + r"(?:(?!没有?办法|不可能|无法)[^。！？!?]){0,20}?不(会|再)?(给(您|你))?(上报|报送|报上去|报)(?![告名销道])"
+        r"|不(会)?(再)?(继续)?(上报|报送|报)(逾期|不良)"
         r"|(won't|will not|not|never)( be)? (report|reported|affect|hurt|damage|show|appear)\w*"
         r"( (?!to\b|on\b|in\b)\w+){0,4}?( to| on| in| with)?( the| your)? (credit|cib|bureau)"
         r"|(fix|correct|remove|delete|clean|repair|update|amend)\w*( \w+){0,4} (from|on|in) (your|the) credit"
@@ -106,16 +107,16 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(取消|撤回|撤销)" + _G + r"(上门|外访|委外|外包|催收|家访)|(停止|撤回|撤销)(委外|外包|第三方)?催收"
         r"|冻结" + _G + r"(催收|外呼)|(stop|cease|halt|suspend|pause)\w*( the| all| any)? (collection|calling|calls|contact\w*"
         r"|messag\w*|texts?)"
-        r"|no (more|further) (collection )?(calls|contact|visits)|(put|place)\w* a hold on( all)?( collection)?|no one( \w+){0,4} will (call|contact|visit|bother|text)|(won't|will not|not|never) (call|contact|bother|visit"
+        r"|no (more|further) (collection )?(calls|contact|visits)|(won't|will not) (receive|get) any (more|further) (collection )?(calls|messages|texts)|(put|place)\w* a hold on( all)?( collection)?|no one( \w+){0,4} will (call|contact|visit|bother|text)|(won't|will not|not|never) (call|contact|bother|visit"
         r"|text|message)\w*( you| your| the)"
         r"|(collection|calls|calling|contact)( \w+){0,2} (will )?(stop|cease|be stopped|be suspended|be paused)", IC)),
     ("waiver", _compile(
         r"(剩下|剩余|其余|余下)的?" + _G + r"(我们|我)?(就)?(不要了|不用还了|不收了|免了|算了)|减免(?!的?(结果|条件)|申请表|政策|额度|金额|审批|流程|条件|标准|的事)|(?<![先暂])不(用|需要|必)(您|你)?(再)?还(了)?(?![款钱上清])|一笔勾销|勾销|核销|免除|豁免|免掉|免去|免收|免息|全免|免了|免单|抹掉|抹了|抹去|抹零|抹平|(?<=给(您|你))减(?=个?[0-9一二两三四五六七八九十几])"
         r"|减(一半|半|掉|些|点|了|去)|减少|(?<![至最])(少收|少算|少要|少还(?=(您|你)|\s?[0-9一二两三四五六七八九十几]))|让利|优惠|打(个)?" + _N + r"{1,2}(\.[0-9])?折|" + _N + r"{1,2}折"
         r"|退还(您的|你的)?" + FEE + r"|" + FEE + _G_NO_PAY + r"(不用|不要|不收|不算|不计|免|减|抹|少|降|打折|给(您|你)?算低|按最低"
-        r"|就算了|清零|不再收|别收|别算|别要|取消|去掉|拿掉|不(跟(您|你))?计较|(停止|暂停|不再)计(算|收|息))"
+        r"|就算了|清零|不再收|别收|别算|别要|停掉|停了|取消|去掉|拿掉|不(跟(您|你))?计较|(停止|暂停|不再)计(算|收|息))"
         r"|不(会)?(再|另外|额外)?(收取?|计收?|算|要|产生)(任何)?(您的|你的|你|您)?" + FEE + r"|(停止|暂停|不再)(计收|计算|收取|计)" + _G + FEE +
-        r"|(降低|降|下调|减少|减)" + _G + r"(" + FEE + r"|利率)"
+        r"|(降低|降|下调|减少|减)" + _G + r"(" + FEE + r"|利率)|利率" + _G + r"(降|下调|调低|减)"
         r"|(won't|will not|not|no longer|never) (charge|collect|add)( you)?( the| any)? (late fees?|penalt\w*|interest|fees?)"
         r"|\bno (late fees?|penalt\w*|late charges?)|\brevers(e|ed|ing)\b"
         r"|\bwaiv\w*|\bforgiv\w*|write (it |this |that )?off|written off|\bdiscount\w*"
@@ -124,7 +125,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("installment", _compile(
         r"二次分期|个性化分期|分期(?!后的|以后的|选项|功能|按钮|入口|手续费|费|服务费|审批|申请|结果|的事|(那个|的)?(协议|合同|账单))|[分拆做办](成|为|开)?(个)?" + _N + r"{1,3}(个)?(期|个月|次|笔|其|七(?![0-9一二两三四五六七八九十]))"
         r"|停息挂账|每期|选(择)?" + _G + _N + r"{1,3}(个)?期|每个?月(?:(?!自动)[^，,。；;！!？?\n]){0,10}?(还|付|交|扣)|一个月(还|付|交)?" + _N + r"|协商还款(?!的|确认|协议|书|申请)|还款方案|分期方案|分批"
-        r"|\binstal?lments?\b(?!\s?(选项|功能|按钮|入口|option|button|feature|tab))|payment plan|repayment plan|monthly payments?|split (it |the \w+ |your \w+ )?into"
+        r"|\binstal?lments?\b(?!\s?(选项|功能|按钮|入口|option|button|feature|tab))|payment plan|repayment plan|monthly payments?|split( \S+){0,3} into"
         r"|(per|a|each|every) month", IC)),
     ("extension", _compile(
         r"延期(?!服务费|费)|延长|宽限(?!期(是|为|有|一般|只有|最多|最长))|展期|缓(几|" + _N + r"+)?(个)?(天|日|周|礼拜|星期|个月|月|一段时间|段时间)|缓冲期|缓一缓|缓缓"
@@ -139,7 +140,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|(再|会|给您|给你|跟您|跟你)" + _G + r"(致电|联系(?!征信|银行|后台|主管|上级|法务|领导|(您|你)(本人|的|通讯录|家|单位|公司|父母|朋友|同事|爸|妈|紧急))|打(个|一个)?电话|打过来|打给|打回来|来电)"
         r"|打给(您|你)(?!们)|回过去|打回去|回拨|(再|会)\s?给(您|你)打(?![钱款过进到一二两三四五六七八九十0-9])|(再|会)?拨给(您|你)|\bcall\s?(你|您)|给(您|你|你们)打(个电话)?过去(?!\s?[0-9一二两三四五六七八九十几])|给(您|你)\s?update"
         r"|第一时间(通知|告诉|联系|回复|答复|打给)|给(您|你)发(条|个|一条)?(短信|消息|信息)|(?<=[会将再信前时])提醒(您|你)"
-        r"|通知(您|你)|告诉(您|你)|给(您|你)(处理|反馈)(一个|个)?(结果|答复|意见)|反馈给(您|你)|(?<!只)(?<!只会)(?<!只能)联系(您|你)(?!本人|的|通讯录|家|单位|公司|父母|朋友|同事|爸|妈|紧急)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
+        r"|通知(您|你)|告诉(您|你)|(与|和)(您|你)联系|给(您|你)(处理|反馈)(一个|个)?(结果|答复|意见)|反馈给(您|你)|(?<!只)(?<!只会)(?<!只能)联系(您|你)(?!本人|的|通讯录|家|单位|公司|父母|朋友|同事|爸|妈|紧急)|给(您|你)(一个|个)?(答复|回复|消息|结果|准话|回音|交代|说法|电话|信)"
         r"|准话|准信|回音|(?<![次的个条])(电话|短信|消息)(通知|告知)"
         r"|call (you |me )?back|get back to (you|me)|(?<!to )let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|(you'll|you will) (get|receive) (an? )?(sms|text|call|email|message|confirmation)|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
@@ -157,7 +158,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|\b(send|mail|email|post|issue|provide)\w*( \w+){0,6} " + EN_DOCUMENT +
         r"|" + EN_DOCUMENT + r"( \w+){0,3} (be )?(emailed|sent|mailed|posted|issued)" +
         r"|" + DOCUMENT + _GL + r"(发|寄|传|邮|递|交|提供|补|签|开|拍|快递|打印|出(?!问题|错|现|来|具)|给(您|你|我们|你们)(发|寄|传|送|开|出))"
-        r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(?!们)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)?"
+        r"|\bsend\b[^，,。]{0,12}?" + EN_DOCUMENT + r"|(发|寄|传|邮)(送|过去|出)?(到|至|给)?(您|你)(?!们)(的)?(邮箱|微信|手机|家里|地址|支付宝|app)?"
         r"|给(您|你)(?!们)(发|寄|传|邮)(过去|出)?|(快递|邮寄|寄|发)(出|过去)(?![了过])"
         r"|给(您|你)(?!们)(更正|修改|改过来|改好|更新)|重新(发送|发|寄|开具|出具|开)|补发"
         r"|" + ACCOUNT_ACT + _G + ACCOUNT +
@@ -204,7 +205,7 @@ REPORTED_REQUEST = _compile(r"(?<![给帮为替跟])(您|你)(们)?(自己)?[^�
 # Acts already done by the borrower or in the past: they cover their own clause.
 DONE = _compile(
     r"已经|(?<!不)已(?!读|产生|出账|到期)|(还|付|转|打|交|还清|结清|还上|停)了(?!吧)|(发|寄|传)(过去|过来|出去)了|(还|付|转|打|交|办|回|给)过(?!来|去)"
-    r"|(拿到|收到|领到)了|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|\b(paid|sent)\b", IC)
+    r"|(拿到|收到|领到)了|\balready\b|\b(was|were|has been|have been) (waived|paid|extended|stopped|sent|reported)|(?<!is )(?<!be )(?<!are )\b(paid|sent)\b", IC)
 # Words that put an act with 了 in the future (就把欠款还了, 会给您免了).
 FUTURE = _compile(r"就|会|要|把|肯定|一定|保证|马上|明天|今天|今晚|下周|月底|will|'ll", IC)
 # An act done before, by experience 过 (减免过一次, 申请过延期): never a promise, even when granted.
@@ -233,7 +234,7 @@ NEGATIVE_CONDITION = _compile(r"(不|没|未|再不|拒不|拒绝|仍未|还没|
 NEGATIVE_THEN = _compile(r"(?:" + NEGATIVE_CONDITION.pattern + r")[^，,。；;！!？?]{0,6}?([，,]\s?(我们|我)?)?(的话|就|将|会|要)", IC)
 # General rules and facts, not a commitment of anyone (逾期会产生罚息, 分期需要审核).
 GENERAL = _compile(
-    r"温馨提示|有的客户|有些客户|很多客户|网上说|听说|听人说|别人说|合同(里|上)?写|一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你))"
+    r"温馨提示|有的客户|有些客户|很多客户|网上说|听说|听人说|别人说|合同(里|上)?写|一般|通常|正常(来说|情况下)?(是|会)|按(照)?(规定|合同|流程|政策|标准)|根据(规定|合同|政策)|规定|政策|系统(会)?自动(?!给(您|你)|为(您|你)|帮(您|你)|把)"
     r"|都是|才能|才可以|需要(提交|审核|申请|满足|经过)|审核通过(以)?后才|按日|每日|万分之|年化|利率是|(?<!不会)(?<!不再)(?<!不)产生(?!的)|计算"
     r"|照常|照计|照算|正常(收|算|计|计收|收取)|原则上|(是|按|走)(我们的|公司的|正常)?流程|流程(是|规定)|规则|只能|(rate|apr) (is|of|at)|\beligible\b|\bcustomers\b|\bup to (?!date)|(?<![到至为成])(?<![到至]年)(手续费|利率|费率|年化|每期|每月|日息|月息|总共是?)[^，,。]{0,4}(\d+(\.\d+)?\s?[%％]|百分之)|费率|都(不)?算|(宽限期|手续费|利率|费率|罚息|违约金|滞纳金)(是|为|按)|合同(里|上)?(约定|规定)|for your information|usually|normally|generally"
     r"|according to|policy|by law", IC)
@@ -248,6 +249,8 @@ REFUSAL = _compile(
 # Asking "can or cannot" (能不能) is a question, never a refusal.
 A_NOT_A = _compile(r"能不能|可不可以|行不行|会不会|是不是|有没有|同不同意|得唔得|要不要|用不用|需不需要|收不收|算不算")
 # A request by the borrower is not a promise of the lender (我想申请减免).
+# A plea (求求你们, 拜托): what the borrower asks in it is asked, however far the act.
+PLEA = _compile(r"求求|求你们|拜托|行行好")
 REQUEST = _compile(r"求求|求你们|拜托|我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您|贵司|你司|贵行|平台)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
@@ -338,6 +341,8 @@ FULFILLED = _compile(r"已(经)?(审核|审批)?(通过|批准|同意|办理|受
 SENDER_TAG = _compile(r"【[^】]{0,12}】|\[[^\]]{0,12}\]")
 # A limit (只在晚上联系您): what follows is restricted, not promised.
 ONLY = _compile(r"只(在|会|能|有|于)")
+# An act named as the topic of what follows (分12期的话，…).
+TOPIC_IF = _compile(r"\s?(的话|呢)")
 # A potential complement in the negative right after an act (缴不出来, 还不上): cannot, not will.
 CANNOT_AFTER = _compile(r"不(出来?|上|起|了|够|动|到)")
 # A day of the month said alone (25号, 十号), and a month said as the one a thing belongs to (下个月的…).

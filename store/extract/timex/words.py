@@ -76,7 +76,7 @@ _EN_NUMBERS = {w: i for i, w in enumerate(
 _EN_NUMBERS.update({"a": 1, "an": 1, "couple of": 2, "a couple of": 2, "few": 3, "a few": 3})
 DAY_WORDS = {
     "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "寻日": -1, "昨儿": -1,
-    "今天": 0, "今日": 0, "今儿": 0, "当天": 0, "明天": 1, "明日": 1, "明儿": 1, "听日": 1,
+    "今天": 0, "今日": 0, "即日": 0, "今儿": 0, "当天": 0, "明天": 1, "明日": 1, "明儿": 1, "听日": 1,
     "后天": 2, "后日": 2, "大后天": 3, "大后日": 3,
     "today": 0, "tonight": 0, "tomorrow": 1, "tmr": 1, "yesterday": -1,
     "the day after tomorrow": 2, "the day before yesterday": -2,
