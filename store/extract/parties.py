@@ -91,6 +91,8 @@ def party_of(ctx: Context, act: Act, clause: tuple[int, int], sent0: int) -> str
         if speaker is None and R.LISTENER.search(text, clause[0], act.start):
             return "them"  # 剩下的九千 你分三个月还: the one who lets the listener split is the lender
         return "me" if actor == "me" and is_subject and speaker != "them" else "them"
+    if actor is None and act.kind == "other" and R.DEMAND.search(text, sent0, act.start):
+        return _flip(speaker) if speaker in PARTIES else "me"  # 请您在三个工作日之内把材料提交过来
     if actor is None:
         return speaker if speaker in PARTIES else "them"
     listener = speaker in PARTIES and actor == _flip(speaker) and is_subject

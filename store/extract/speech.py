@@ -34,9 +34,14 @@ _WORDS = frozenset(DOMAIN_WORDS) | frozenset(SOUNDALIKE_WORDS)  # 结清 证明 
 
 def tidy(text: str) -> str:
     """`text` with stutters blanked and split words closed up; the length is unchanged."""
+    text = _SUM_SAID_TWICE.sub(lambda m: " " * len(m.group(1)), text)  # 转那个三千三千块: the sum once
     if " " not in text:
         return text
     return _RUN.sub(lambda m: _tidy_run(m.group(0)), text)
+
+
+# A sum in Chinese numerals said again at once, the second time whole (三千三千块, 三百八三百八十块).
+_SUM_SAID_TWICE = re.compile(r"([一二两三四五六七八九十]+[十百千万][一二两三四五六七八九十百千万]*)(?=\1)")
 
 
 def _tidy_run(run: str) -> str:
