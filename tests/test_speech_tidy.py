@@ -21,8 +21,8 @@ REF = datetime(2024, 6, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     ("我们 二十 二十个 工作 日 内 给您 修 修复", "我们 二十个工作日内 给您 修复"),
     ("您 多 还 的 那个 两 两百 块", "您 多 还 的 那个 两百块"),
     ("还 三千 五", "还 三千五"),
-    ("转那个三千三千块", "转那个   三千块"),
-    ("免三百八三百八十块钱", "免   三百八十块钱"),
+    ("转那个三千三千块", "转那个 三千块"),
+    ("免三百八三百八十块钱", "免 三百八十块钱"),
 ])
 def test_stutters_blanked_and_words_closed_up(said: str, read: str) -> None:
     tidied = tidy(said)
