@@ -90,11 +90,25 @@ def find_acts(text: str, s0: int, s1: int) -> list[Act]:
                 pos = m.end()
             else:  # a match over a claimed span may hide a shorter one after it (证明…给您寄过去)
                 pos = m.start() + 1
+    found += _account_verbs(text, s0, s1, found)
     acts: list[Act] = []
     for act in (_sent_plan(text, a, s1) for a in sorted(found, key=lambda a: a.start) if a.kind != "tag"):
         if not (acts and act.start < acts[-1].end):  # inside a plan's sending, now one act
             acts.append(act)
     return _deliveries(text, [a for a in acts if not _inside_stop(text, a, acts)])
+
+
+def _account_verbs(text: str, s0: int, s1: int, found: list[Act]) -> list[Act]:
+    """What is done to an account named earlier in the sentence, too far from it for one pattern
+    (您的借款额度我们会在结清后三个工作日内帮您恢复): an `other` act at the verb."""
+    named = R.ACCOUNT_NOUN.search(text, s0, s1)
+    if named is None:
+        return []
+    out = []
+    for m in R.ACCOUNT_VERB.finditer(text, named.end(), s1):
+        if not any(a.start < m.end() and m.start() < a.end for a in found + out):
+            out.append(Act("other", m.start(), m.end()))
+    return out
 
 
 def _inside_stop(text: str, act: Act, acts: list[Act]) -> bool:

@@ -145,7 +145,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|call (you |me )?back|get back to (you|me)|(?<!to )let (you|me) know|\bnotify\b|reply to (you|me)|\bupdate you\b"
         r"|call you\b|contact you\b|(you'll|you will) (get|receive) (an? )?(sms|text|call|email|message|confirmation)|follow up with (you|me)|hear (back )?from (us|me)|\bconfirm (with|to) you", IC)),
     ("payment", _compile(
-        r"(还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清(?!时|的时候)|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
+        r"((?<!手动)(?<!自动)还款" + _NOT_NOUN + r"|还清|还上|还完|还进|结清(?!时|的时候)|付款|转账|打款|缴清|缴纳|支付|付清|存入|存进|充值|打进|打过去|打过来|转过去|转给(?![^，,。\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组))"
         r"|补上|补齐|补缴|补(?=\s?个?[0-9一二两三四五六七八九十几])|(?<![收输进加出录])入(?=了?\s?[$¥0-9一二两三四五六七八九十几])|换(?=\s?[0-9一二两三四五六七八九十几.]+\s?(万|千|百|块|元|k\b))|凑齐|凑够|凑出|凑到|拿出|拿(?!不)(?=[^，,。；;！!？?\s]{0,6}?出来)|清掉|结(?=了|掉)|(见到|看到|收到)(您的|你的)?(钱|款|还款)|(首期|第一期|头期)(?=[^，,。；;！!？?]{0,12}?(扣|还|缴|付|交|转|存|入数))|(?<!确认)到账|(?<!确认)到帐|缴|(给|交|还|付|存)够|(给|过|打|转)(?=个?[0-9一二两三四五六七八九十几]+(万|千|百|块|元)|\s?[$¥]?[0-9]{3,4}(?![0-9.:/号日点期个次%]|,[0-9]))|(?<![还贷借欠])(钱|款)(?=[^，,。\s]{0,4}?(能|会)?到(?![期底时现手]))|偿还|归还|入账|汇|(打(?![印开算听扰])|转|汇|存)(?=[^，,。\s]{0,8}?(过去|过来|进去|进来|到(您|你|我|卡|账|帐|还款|指定|银行)))"
         r"|(?<![归偿应待])还(?![有是没要可能在不会得需行好得款欠])(?!(?<=多还)的)|(?<![月期])付(?!出|的)|(?<![提递移上成补])交(?!流|易|涉|代|给我们|的)|(?<!周)转(?!告|接|达|(给|到|交)[^，,。；;\s]{0,4}?(上级|主管|领导|专员|经理|部门|同事|后台|组)))"
         r"|(剩下|剩余|其余|余下|余数|尾数|尾款)[^，,。；;！!？?]{0,10}?(搞定|办好|处理掉|解决掉|弄好|结掉)"
@@ -343,6 +343,9 @@ SENDER_TAG = _compile(r"【[^】]{0,12}】|\[[^\]]{0,12}\]")
 ONLY = _compile(r"只(在|会|能|有|于)")
 # An act named as the topic of what follows (分12期的话，…).
 TOPIC_IF = _compile(r"\s?(的话|呢)")
+# An account named earlier in the sentence, then what is done to it (您账户的冻结，我们会在…解除).
+ACCOUNT_NOUN = _compile(ACCOUNT)
+ACCOUNT_VERB = _compile(r"解除|解冻|恢复|解绑|关闭|开通|取消|更改|修改|变更")
 # A potential complement in the negative right after an act (缴不出来, 还不上): cannot, not will.
 CANNOT_AFTER = _compile(r"不(出来?|上|起|了|够|动|到)")
 # A day of the month said alone (25号, 十号), and a month said as the one a thing belongs to (下个月的…).
