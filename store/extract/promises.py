@@ -21,9 +21,9 @@ Design decisions:
 - A condition that asks the borrower to pay (如果您今天还三千) is itself the borrower's payment,
   with its own sum and date; the promise it conditions keeps it as `condition`.
 
-This module reads sentences and decides what blocks an act; the acts themselves are found in
-`store.extract.acts`, the party in `parties`, the date and sum in `values`, verbless payments of a
-series (周三先还一千，周末两千) in `series`, and restatements are merged in `merge`.
+This module reads sentences and ties the parts: the acts are found in `store.extract.acts`, what
+blocks one in `blocking`, the party in `parties`, the date and sum in `values`, verbless payments
+of a series (周三先还一千，周末两千) in `series`, and restatements are merged in `merge`.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from typing import Any
 
 from store.extract import rules as R
 from store.extract.acts import PARTIES, Act, Context, Promise, anchor, find_acts, make_promise
-from store.extract.clauses import (Sentence, is_question, is_tag_question, masked, read_sentence, sentences,
-                                   with_comment)
+from store.extract.blocking import blocked
+from store.extract.clauses import Sentence, is_question, read_sentence, sentences
 from store.extract.dialect import to_mandarin
 from store.extract.merge import absorb_into_refunds, drop_generic_others, fee_objects, merge_plans, merge_restatements
 from store.extract.money import AmountMatch, find_amounts, fold
@@ -45,104 +45,6 @@ from store.extract.series import next_in_series, verbless_payments
 from store.extract.speech import tidy
 from store.extract.timex import DateMatch, find_dates
 from store.extract.values import per_period, values_of
-
-
-# Kinds a lender can grant once and for all (已为您减免): granted, they stand; a document sent is done.
-_STANDING_KINDS = frozenset({"waiver", "extension", "installment", "stop_collection", "credit_report"})
-
-
-_NEGATIVE_KINDS = frozenset({"stop_collection", "credit_report"})
-_ASKED_REACH = 8  # characters from an A-not-A question (要不要, 能不能) to the act it asks about
-# What a lender grants after approval: a sentence that guarantees nothing grants none of them.
-_GRANTS = frozenset({"waiver", "extension", "installment", "credit_report"})
-
-
-def _short(text: str, clause: tuple[int, int]) -> bool:
-    """A comment short enough to be about the act before it (能做到吗), not a question of its own."""
-    return len(text[clause[0]:clause[1]].strip(" ，,。.？?！!~～")) <= _SHORT_COMMENT
-
-
-_SHORT_COMMENT = 6
-
-
-def _blocked(ctx: Context, sent: Sentence, act: Act, clause: tuple[int, int]) -> bool:
-    """Is the act in a question, a threat, a refusal, a rule stated in general, or the past?
-
-    The clause is read with the act-less clause after it, its comment (减免这块 | 我们做不了).
-    """
-    text = ctx.text
-    own, clause_own = masked(text, clause, (act.start, act.end)), clause
-    clause = with_comment(text, sent, clause)
-    if sent.threat_from is not None and act.end <= sent.threat_from < clause[1]:
-        clause = (clause[0], sent.threat_from)  # 请于20日前还清，否则将上报征信: the demand stands
-    rest = masked(text, clause, (act.start, act.end))
-    if not ctx.answered:
-        parts = [c for c in sent.clauses if clause[0] <= c[0] < clause[1]]
-        if any(is_question(text, c) and not is_tag_question(text, c) and (c == clause_own or _short(text, c))
-               for c in parts):
-            return True
-    if sent.threat_from is not None and act.start >= sent.threat_from:
-        return True
-    if R.TOPIC_NOUN.match(text, act.end) or R.ABOUT.search(text, max(sent.start, act.start - 3), act.start):
-        return True  # 那个延期的事, 关于分期: the matter, not the act
-    if act.kind in _GRANTS and R.NO_GUARANTEE.search(text, sent.start, sent.end):
-        return True  # 减免的话可以申请…能不能批下来我这边不能保证
-    if R.NOT_DONE.search(text, max(sent.start, act.start - 3), act.start):
-        return True  # 到现在也没退给我: reported as not done
-    if R.BROKEN.search(text, act.end, sent.end):
-        return True  # 您之前答应周五还五千 结果也没还: a broken promise, reported
-    if R.WHETHER.match(text, act.end, clause_own[1]) and act.kind != "payment":
-        return True  # 告诉您减免批下来没有: whether it was granted
-    if not ctx.answered and R.TOPIC_IF.match(text, act.end) and R.QUESTION_END.search(text, sent.start, sent.end):
-        return True  # 分12期的话，每期要还多少？: the topic of a question
-    if R.CANNOT_AFTER.match(text, act.end):
-        return True  # 我这个月真的缴不出来: cannot pay
-    if act.kind == "callback" and R.ONLY.search(text, clause_own[0], act.start):
-        return True  # 以后只在晚上七点以后联系您: a limit on calls, not a call promised
-    if act.kind == "installment" and R.TOPIC_VERB.search(text, clause_own[0], act.start):
-        return True  # 联系您确认分期方案: the plan is what the call is about
-    if not ctx.answered and R.A_NOT_A.search(text, max(clause_own[0], act.start - _ASKED_REACH), act.start):
-        return True  # 答复您要不要办这个分期: the act is what is asked about
-    if any(m.start() < act.start < m.end() for m in R.QUOTED.finditer(ctx.original, sent.start, sent.end)):
-        return True  # 你自己说的“周三肯定还”: quoted words
-    if act.kind not in _NEGATIVE_KINDS and R.THREAT.search(rest):
-        return True
-    if R.REFUSAL.search(R.A_NOT_A.sub(" ", rest)):
-        return True
-    if act.kind not in _NEGATIVE_KINDS and R.REFUSAL.search(R.A_NOT_A.sub(" ", text[act.start:act.end])):
-        return True  # 违约金这个 是没有办法减免的: the refusal sits inside the trigger's gap
-    if act.kind == "other" and (R.NEGATION.search(text, act.start, act.end)
-                                or R.NEGATED_BEFORE.search(text, clause_own[0], act.start)):
-        return True  # 材料我不会再给你们发了, 我不会把流水发给你们: no `other` promise in the negative
-    if R.GENERAL.search(own) or (R.GENERAL.search(masked(text, (sent.start, sent.end), (act.start, act.end)))
-                                  and not R.PERSON.search(text, sent.start, sent.end)):
-        return True
-    past = R.PAST_REPORT.search(text, sent.start, act.end)  # read on into the act: 之前的滞纳金 names a fee
-    if past and past.start() < act.start:
-        return True
-    if ctx.speaker != "me" and R.REPORTED_REQUEST.search(text[clause_own[0]:act.start]) \
-            and not R.SPEAKER_ACTS.search(text, act.start, act.end) and not R.FULFILLED.search(text, act.start, clause_own[1]):
-        return True  # 您要求停止催收的部分…: the borrower's request, reported by the agent
-    if R.EXPERIENCE.search(own):
-        return True
-    if act.kind == "payment" and not act.refund and _dated_past(ctx, clause_own):
-        return True  # 经核实您6月18日重复还款¥2,016.00: a payment reported with its past day
-    upto = max(act.end, clause_own[1])
-    granted = R.GRANTED.search(text, sent.start, upto) and (
-        act.kind in _STANDING_KINDS or R.APPLIED.search(text, sent.start, upto))  # 证明已为您申请: under way
-    done = next((m for m in R.DONE.finditer(text, clause_own[0], clause_own[1])
-                 if not (act.start <= m.start() and m.end() == act.end)  # 不用您还了: the act's own end
-                 and sent.condition_of(m.start(), m.end()) is None), None)  # 转了我就去申请: a condition
-    said_past = any(d.past and clause_own[0] <= d.start < clause_own[1] for d in ctx.dates)
-    if done and not said_past and R.FUTURE.search(text, clause_own[0], done.start()):  # 就把欠款还了: still to come
-        return False
-    return bool(done and not granted)
-
-
-def _dated_past(ctx: Context, clause: tuple[int, int]) -> bool:
-    """Does the clause name a past day (not a thing's: 上个月那期) and no day to come?"""
-    days = [d for d in ctx.dates if clause[0] <= d.start < clause[1] and not R.DATE_MODIFIER.match(ctx.text, d.end)]
-    return any(d.past for d in days) and not any(not d.past for d in days)
 
 
 def _sentence_promises(ctx: Context, s0: int, s1: int) -> list[tuple[Promise, Act]]:
@@ -194,7 +96,7 @@ def _condition_payment(ctx, sent, acts, act, clause, condition) -> Promise | Non
 
 
 def _clause_promise(ctx, sent, acts, act, clause) -> Promise | None:
-    if _blocked(ctx, sent, act, clause):
+    if blocked(ctx, sent, act, clause):
         return None
     date, amount, own = values_of(ctx, sent, acts, act, clause, None)
     if act.kind == "payment" and not act.refund:
