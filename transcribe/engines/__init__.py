@@ -41,6 +41,10 @@ class DecodeOptions:
     hotwords: str | None = None
     word_timestamps: bool = True  # lets the reader split text at the joints between speech regions
     max_new_tokens: int | None = None  # a cap for short retries: a loop over near-silence runs to 224 tokens
+    batched: bool = False  # the reader packs the speech into 30 s clips decoded side by side (`clips`)
+    # spans (start, end seconds of the audio given) to decode each on its own, several at once (an engine
+    # whose `batches` is true); None: one pass, each 30 s window conditioned on the text before it
+    clips: tuple[tuple[float, float], ...] | None = None
 
     def safer(self) -> "DecodeOptions":
         """The retry settings: beam search (at least 5) at temperature 0, no context, no prompt.
@@ -49,8 +53,9 @@ class DecodeOptions:
         feed repetition loops and invented text; a prompt can make Whisper skip speech.
         The first pass may be greedy for speed; the retry of a few seconds can afford a beam.
         """
-        return DecodeOptions(self.language, max(self.beam_size, 5), (0.0,), False, None, None,
-                             self.word_timestamps, self.max_new_tokens)
+        return DecodeOptions(language=self.language, beam_size=max(self.beam_size, 5), temperature=(0.0,),
+                             condition_on_previous_text=False, word_timestamps=self.word_timestamps,
+                             max_new_tokens=self.max_new_tokens)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +96,7 @@ class Engine(Protocol):
     name: str
     model_label: str
     settings: dict[str, Any]  # device, compute type, threads: recorded with every result
+    batches: bool  # honours DecodeOptions.clips (decodes the clips side by side)
 
     def transcribe(self, audio: np.ndarray, options: DecodeOptions) -> Transcript: ...
 
