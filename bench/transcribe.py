@@ -133,9 +133,8 @@ CONFIGS = {
     "default": {},
     "greedy": {"beam_size": 1},
     "greedy_nocontext": {"beam_size": 1, "condition_on_previous_text": False},
-    "batched": {"batched": True},
-    "batched_greedy": {"batched": True, "beam_size": 1},
-    "batched_greedy_nospeakers": {"batched": True, "beam_size": 1, "speakers": False},
+    "nospeakers": {"speakers": False},
+    "greedy_nocontext_nospeakers": {"beam_size": 1, "condition_on_previous_text": False, "speakers": False},
 }
 
 
@@ -152,7 +151,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="runs of each engine, alternating; medians count")
     parser.add_argument("--configs", nargs="+", choices=list(CONFIGS), default=list(CONFIGS),
                         help="Recorder configurations to run beside the anchor (default: all)")
+    parser.add_argument("--save", type=Path, help="also write every run (wall, RSS, transcript) to this JSON file")
+    parser.add_argument("--load", type=Path, help="write the section from a file of --save, measuring nothing")
     args = parser.parse_args()
+    if args.load:
+        saved = json.loads(args.load.read_text(encoding="utf-8"))
+        body = section(saved["runs"], saved["duration"], saved["loads"], saved["rounds"])
+        print(body)
+        if not args.no_write:
+            write_section("Transcription", body)
+        return
     embedded_model_dir()  # assembled before timing starts
     ckpt = checkpoint()
     with tempfile.TemporaryDirectory(prefix="bench-transcribe-") as tmp:
@@ -174,6 +182,9 @@ def main() -> None:
                 print(f"audio {duration:.0f} s, round {round_ + 1}: {key} {runs[key][-1][0]:.1f} s "
                       f"(load {loads[-1]:.2f})", file=sys.stderr, flush=True)
         loads.append(os.getloadavg()[0])
+    if args.save:
+        args.save.write_text(json.dumps({"runs": runs, "duration": duration, "loads": loads, "rounds": args.rounds},
+                                        ensure_ascii=False), encoding="utf-8")
     body = section(runs, duration, loads, args.rounds)
     print(body)
     if not args.no_write:
@@ -189,12 +200,13 @@ def median_run(runs: list) -> tuple[float, float, dict]:
 
 def section(runs: dict[str, list], duration: float, loads: list[float], rounds: int) -> str:
     """The Markdown of the "Transcription" section."""
-    anchor_wall, anchor_rss, _ = median_run(runs["anchor"])
+    anchor_wall, anchor_rss, anchor_result = median_run(runs["anchor"])
+    anchor_cer = cer_of(anchor_result)
 
     def how(result: dict) -> str:
         s = result["settings"]
         return (f"faster-whisper {s['compute_type']}, beam {s['beam_size']}, "
-                f"{'batched 30 s clips' if s.get('batched') else 'sequential windows'}, Silero VAD, "
+                f"{'' if s['condition_on_previous_text'] else 'no '}previous text, Silero VAD, "
                 f"speakers {'on' if s.get('speakers') else 'off'}, {s['cpu_threads']} threads")
 
     lines = [f"Command: `python bench/transcribe.py` (one run: every engine {rounds} times, alternating: anchor, "
@@ -205,22 +217,32 @@ def section(runs: dict[str, list], duration: float, loads: list[float], rounds: 
              f"Audio: {duration:.0f} s of real Mandarin from shared/speech (every clip, then the two long ones "
              "again), language zh, the embedded Whisper base weights for both engines "
              "(openai-whisper gets them converted by shared/tools/ct2_to_openai.py).", "",
-             "| engine | settings | wall, median (min-max) | × anchor | peak RSS | × anchor | CER |",
-             "|---|---|---|---|---|---|---|"]
+             "| engine | settings | wall, median (min-max) | × anchor | peak RSS | × anchor | CER | issue 10 |",
+             "|---|---|---|---|---|---|---|---|"]
     for key, label in [("anchor", "openai-whisper (anchor)"), *[(k, f"`recorder transcribe` {k}") for k in runs
                                                                if k != "anchor"]]:
         wall, rss, result = median_run(runs[key])
         walls = [r[0] for r in runs[key]]
         settings = ("fp32, beam 5, best_of 5 (its CLI's defaults), whole file" if key == "anchor" else
                     f"{toml_inline(CONFIGS[key])}: {how(result)}")
+        error = cer_of(result)
+        verdict = "–" if key == "anchor" else target(wall / anchor_wall, error, anchor_cer)
         lines.append(f"| {label} | {settings} | {wall:.1f} s ({min(walls):.1f}-{max(walls):.1f}) | "
-                     f"{wall / anchor_wall:.2f} | {rss:.0f} MiB | {rss / anchor_rss:.2f} | {cer_of(result):.3f} |")
+                     f"{wall / anchor_wall:.2f} | {rss:.0f} MiB | {rss / anchor_rss:.2f} | {error:.3f} | {verdict} |")
     lines += ["", "Wall time includes starting Python, loading the model and decoding the file; for Recorder also "
               "VAD, the checks and retries, and telling the voices of this one-channel file apart (speakers). CER "
               "is over the four referenced clips (76 characters, Simplified, punctuation dropped): one character "
-              "is 0.013. Where the seconds go and which settings were measured: docs/transcription.md, "
-              "\"Measured choices\"."]
+              "is 0.013. *issue 10*: the target of issue 10, wall ≤ 0.15 × the anchor's at a CER no worse than "
+              "the anchor's + 0.02. Where the seconds go and which settings were measured: docs/transcription.md, "
+              "\"Speed\"."]
     return "\n".join(lines)
+
+
+def target(ratio: float, error: float, anchor_cer: float) -> str:
+    """Whether a configuration meets issue 10's target, and if not, what it misses."""
+    misses = [f"time {ratio:.2f} > 0.15"] if ratio > 0.15 else []
+    misses += [f"CER > {anchor_cer + 0.02:.3f}"] if error > anchor_cer + 0.02 else []
+    return "met" if not misses else "not met: " + ", ".join(misses)
 
 
 def toml_inline(table: dict) -> str:

@@ -1,4 +1,4 @@
-"""Measure the decoding choices of docs/transcription.md: prompt, hotwords, beam size, batching.
+"""Measure the decoding choices of docs/transcription.md: prompt, hotwords, beam size, previous text.
 
 usage: python bench/transcribe_choices.py [--joined] [VARIANT ...]   (default: all variants)
 For each variant: CER on every file with a reference (shared speech + our fixtures),
@@ -8,8 +8,8 @@ domain words found in the display text (bench/domain_words.py), and wall time. O
 loaded for all variants.
 
 Every file with a reference is shorter than Whisper's 30 s window, so settings that only
-act across windows (beam search against greedy fallback, conditioning on earlier text,
-batched clips) cannot differ there. `--joined` therefore also reads all of them as ONE
+act across windows (greedy decoding's fallbacks, conditioning on earlier text) cannot
+differ much there. `--joined` therefore also reads all of them as ONE
 file (each referenced file, then the two unreferenced clips, 2 s of silence between,
 mixed to mono, about 200 s) and scores each reference on the stretch of the long
 transcript that matches it best (as bench/transcribe.py does): the errors over all
@@ -53,8 +53,7 @@ VARIANTS = {
     "short prompt": {"initial_prompt": "以下是普通话的句子。"},
     "beam 1 (greedy)": {"beam_size": 1},
     "beam 1, no previous text": {"beam_size": 1, "condition_on_previous_text": False},
-    "batched (beam 5)": {"batched": True},
-    "batched, beam 1": {"batched": True, "beam_size": 1},
+    "beam 5, no previous text": {"condition_on_previous_text": False},
 }
 
 

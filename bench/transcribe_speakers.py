@@ -15,7 +15,7 @@ music). Scores:
 - uncertain: whether the labels were marked uncertain.
 The speakers step alone (embedding and clustering, without Whisper) is timed per audio minute.
 The result replaces the "Speakers on one channel" section of docs/benchmarks.md; with `--set`
-(`[transcribe]` settings other than the defaults, e.g. `--set batched=true`) it is only printed.
+(`[transcribe]` settings other than the defaults, e.g. `--set beam_size=1`) it is only printed.
 """
 
 from __future__ import annotations

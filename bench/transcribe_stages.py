@@ -6,7 +6,7 @@ Audio: the 150 s of bench/transcribe.py (every clip of shared/speech, then the t
 again). Each stage's function is wrapped with a timer before the reader runs (the reader is
 not changed): Python start and imports, loading the model, VAD, Whisper's first pass, the
 checks and retries, and the speakers step (embedding the turns, cutting at voice changes).
-`--set` takes `[transcribe]` settings (`--set batched=true --set beam_size=1`). Each round is
+`--set` takes `[transcribe]` settings (`--set beam_size=1 --set speakers=false`). Each round is
 a fresh process; the table prints the median of each stage.
 """
 

@@ -45,7 +45,7 @@ class Settings:
     model: str | None = None
     language: str | None = None
     me_channel: str = "left"
-    beam_size: int = 5  # greedy is 20% faster end to end but less accurate on long audio (docs/transcription.md)
+    beam_size: int = 5  # greedy is less accurate, and slower on long audio unless without previous text (docs/transcription.md)
     threads: int | None = None
     device: str | None = None
     vad: bool = True
@@ -53,8 +53,8 @@ class Settings:
     words_file: str | None = None
     initial_prompt: str | None = None
     speakers: bool = True  # tell the two voices of a one-channel call apart (transcribe/speakers.py)
-    batched: bool = False  # decode the speech in 30 s clips side by side (docs/transcription.md, "Measured choices")
-    condition_on_previous_text: bool = True  # each 30 s window sees the text before it (sequential decoding only)
+    # each 30 s window sees the text before it (Whisper's default); false stops greedy decoding's fallback loops
+    condition_on_previous_text: bool = True
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "Settings":
@@ -70,7 +70,7 @@ class Settings:
     def decode_options(self, language: str | None) -> DecodeOptions:
         words = vocabulary.load_words(self.words_file)
         return DecodeOptions(language=language, beam_size=self.beam_size, initial_prompt=self.initial_prompt,
-                             hotwords=vocabulary.hotwords(words, self.domain_hotwords), batched=self.batched,
+                             hotwords=vocabulary.hotwords(words, self.domain_hotwords),
                              condition_on_previous_text=self.condition_on_previous_text)
 
 
@@ -190,7 +190,7 @@ def finish(run: Run, stream: AudioStream, spool: SampleSpool | None, split: bool
         "model": engine.model_label,
         # engine and model again inside settings: the pipeline writes `settings` to the custody log
         "settings": {"engine": engine.name, "model": engine.model_label, **engine.settings,
-                     **run.options.as_dict(), "batched": settings.batched and engine.batches, "vad": settings.vad,
+                     **run.options.as_dict(), "vad": settings.vad,
                      **({"vad_model": vad_model_label()} if settings.vad else {}), "me_channel": settings.me_channel,
                      "speakers": settings.speakers},
         "channels": {"source": stream.source_channels, "split": split,
@@ -234,8 +234,7 @@ def transcribe_track(engine: Engine, track: Track, options: DecodeOptions,
     if not spans:
         return [], [], None
     speech = SpeechMap(tuple(spans))
-    given = replace(options, clips=speech.clips()) if options.batched and engine.batches else options
-    transcript = engine.transcribe(speech.cut(track.samples), given)
+    transcript = engine.transcribe(speech.cut(track.samples), options)
     raw = []
     for seg in transcript.segments:
         pieces = to_file_times(seg, speech)

@@ -39,7 +39,6 @@ NEG_THRESHOLD_GAP = 0.15  # once speech has started, it ends only below threshol
 MIN_SILENCE_MS = 1000
 SPEECH_PAD_MS = 400
 JOINT_SILENCE_S = 0.5  # silence put between joined speech regions
-CLIP_S = 30.0  # Whisper hears 30 s at a time: the longest clip of batched decoding
 WINDOW = 512  # samples per VAD frame at 16 kHz (32 ms)
 CONTEXT = 64  # samples of the frame before that the model sees with each frame
 BATCH_FRAMES = 10000  # frames per onnxruntime call (about 5 minutes; the reader's blocks are shorter)
@@ -195,24 +194,6 @@ class SpeechMap:
         for s, e in self.regions:
             parts += [samples[int(s * SAMPLE_RATE): int(e * SAMPLE_RATE)], joint]
         return np.concatenate(parts[:-1]).astype(np.float32)
-
-    def clips(self, max_s: float = CLIP_S) -> tuple[tuple[float, float], ...]:
-        """The joined audio in spans of whole regions of at most `max_s` seconds, for batched decoding.
-
-        Regions are packed in order, joints included, so a clip is what Whisper would hear in one
-        window; a single region longer than `max_s` (speech with no 1 s pause) is cut every `max_s`.
-        """
-        out: list[tuple[float, float]] = []
-        for offset, (start, end) in zip(self._offsets, self.regions):
-            a, b = offset, offset + end - start
-            while b - a > max_s:
-                out.append((a, a + max_s))
-                a += max_s
-            if out and b - out[-1][0] <= max_s:
-                out[-1] = (out[-1][0], b)
-            else:
-                out.append((a, b))
-        return tuple(out)
 
     def region_of(self, t: float) -> int:
         """Index of the region a joined-audio time falls in (a joint counts to the one before)."""

@@ -41,10 +41,6 @@ class DecodeOptions:
     hotwords: str | None = None
     word_timestamps: bool = True  # lets the reader split text at the joints between speech regions
     max_new_tokens: int | None = None  # a cap for short retries: a loop over near-silence runs to 224 tokens
-    batched: bool = False  # the reader packs the speech into 30 s clips decoded side by side (`clips`)
-    # spans (start, end seconds of the audio given) to decode each on its own, several at once (an engine
-    # whose `batches` is true); None: one pass, each 30 s window conditioned on the text before it
-    clips: tuple[tuple[float, float], ...] | None = None
 
     def safer(self) -> "DecodeOptions":
         """The retry settings: beam search (at least 5) at temperature 0, no context, no prompt.
@@ -96,7 +92,6 @@ class Engine(Protocol):
     name: str
     model_label: str
     settings: dict[str, Any]  # device, compute type, threads: recorded with every result
-    batches: bool  # honours DecodeOptions.clips (decodes the clips side by side)
 
     def transcribe(self, audio: np.ndarray, options: DecodeOptions) -> Transcript: ...
 

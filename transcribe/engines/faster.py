@@ -4,19 +4,11 @@ Measured on the project machine (GUIDE.md): on the same weights and audio it run
 about a quarter of openai-whisper's time and a third of its memory. int8 keeps the
 base model's accuracy on Mandarin (see docs/benchmarks.md) while halving the
 memory traffic that dominates CPU decoding.
-
-Batched decoding (`DecodeOptions.clips`, the `batched` setting): faster-whisper's
-BatchedInferencePipeline encodes and decodes up to BATCH_SIZE clips of at most 30 s side
-by side. Each clip is decoded on its own (no earlier text as context, no temperature
-fallback: the reader's checks and retries stand in for it). On two cores the encoder
-was already busy, but the decoder's token-by-token steps were not: a batch shares each
-step's fixed cost among the clips (docs/transcription.md, "Measured choices").
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -26,17 +18,13 @@ from transcribe.errors import MissingDependency
 from transcribe.models import EMBEDDED_SHA256, ModelRef, resolve
 
 
-BATCH_SIZE = 2  # clips decoded together; measured: 4 or 8 raised a 16-minute call's peak RSS past 800 MiB
-
-
 class FasterWhisperEngine:
     name = "faster-whisper"
-    batches = True
 
     def __init__(self, model: str | None = None, device: str | None = None, threads: int | None = None) -> None:
         try:
             import ctranslate2
-            from faster_whisper import BatchedInferencePipeline, WhisperModel
+            from faster_whisper import WhisperModel
         except ImportError as e:  # pragma: no cover - a core dependency
             raise MissingDependency("The faster-whisper engine is not installed; run `pip install faster-whisper`.") from e
         ref = resolve(model)
@@ -50,11 +38,8 @@ class FasterWhisperEngine:
         # A folder never downloads; a model name is the user's explicit choice to go online.
         self._model = WhisperModel(source, device=device, compute_type=compute_type,
                                    cpu_threads=cpu_threads, local_files_only=ref.path is not None)
-        self._batched = BatchedInferencePipeline(self._model)
 
     def transcribe(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
-        if options.clips:
-            return self._transcribe_clips(audio, options)
         segments, info = self._model.transcribe(
             audio,
             language=options.language,
@@ -67,32 +52,12 @@ class FasterWhisperEngine:
             max_new_tokens=options.max_new_tokens,
             vad_filter=False,  # the reader has already cut the audio to speech
         )
-        return Transcript(info.language, _raw(segments), info.language_probability)
-
-    def _transcribe_clips(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
-        """Each clip decoded on its own, BATCH_SIZE at a time; times stay in seconds of `audio`."""
-        segments, info = self._batched.transcribe(
-            audio,
-            language=options.language,
-            beam_size=options.beam_size,
-            temperature=options.temperature[0],  # the pipeline has no fallback
-            initial_prompt=options.initial_prompt,
-            hotwords=options.hotwords,
-            word_timestamps=options.word_timestamps,
-            without_timestamps=False,  # Whisper's own segment ends inside a clip, as in the sequential pass
-            max_new_tokens=options.max_new_tokens,
-            vad_filter=False,
-            clip_timestamps=[{"start": start, "end": end} for start, end in options.clips],
-            batch_size=BATCH_SIZE,
+        raw = (
+            RawSegment(s.start, s.end, s.text.strip(), s.avg_logprob, s.no_speech_prob, s.compression_ratio,
+                       tuple((w.start, w.end, w.word) for w in s.words or ()))
+            for s in segments
         )
-        return Transcript(info.language, _raw(segments), info.language_probability)
-
-
-def _raw(segments) -> Iterator[RawSegment]:
-    """faster-whisper's segments as the project's RawSegment, lazily (decoding happens as they are read)."""
-    for s in segments:
-        yield RawSegment(s.start, s.end, s.text.strip(), s.avg_logprob, s.no_speech_prob, s.compression_ratio,
-                         tuple((w.start, w.end, w.word) for w in s.words or ()))
+        return Transcript(info.language, raw, info.language_probability)
 
 
 def _source_label(ref: ModelRef) -> str:

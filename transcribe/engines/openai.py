@@ -26,7 +26,6 @@ DEFAULT_CHECKPOINT = "whisper-base-openai.pt"
 
 class OpenAIWhisperEngine:
     name = "openai-whisper"
-    batches = False  # openai-whisper has no batched pipeline: clips are ignored, the audio decoded in one pass
 
     def __init__(self, model: str | None = None, device: str | None = None, threads: int | None = None) -> None:
         try:
