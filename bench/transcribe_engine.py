@@ -1,6 +1,7 @@
 """The Whisper step alone: what each faster-whisper setting costs on the speech Recorder decodes.
 
 usage: python bench/transcribe_engine.py [LABEL ...]   (default: every variant)
+       python bench/transcribe_engine.py --vad   (how much audio each VAD setting leaves to decode)
 
 Audio: the 150 s of bench/transcribe.py, cut to its speech as the reader cuts it (Silero VAD
 v6.2 regions joined with 0.5 s of silence, `SpeechMap.cut`). Batched variants (faster-whisper's
@@ -110,7 +111,35 @@ def run(wav: Path, variant: dict) -> tuple[dict, float]:
         return json.loads(out.read().decode("utf-8")), usage.ru_maxrss / 1024
 
 
+# Silero's rule with other parameters: threshold, silence that ends a region (ms), padding (ms)
+VAD_SETTINGS = [(0.5, 1000, 400), (0.5, 1000, 200), (0.5, 500, 400), (0.5, 2000, 400), (0.6, 1000, 400),
+                (0.35, 1000, 400)]
+
+
+def vad_table(wav: Path) -> None:
+    """Seconds of speech and 30 s windows left to decode under each VAD setting (the reader's is first)."""
+    from transcribe.audio import SAMPLE_RATE, decode
+    from transcribe.vad import JOINT_SILENCE_S, regions_from_probs, speech_probs
+
+    samples = decode(wav).mono()
+    probs = speech_probs(samples)
+    print("| threshold | silence ends a region | pad | regions | speech | joined | 30 s windows at least |\n"
+          "|---|---|---|---|---|---|---|")
+    for threshold, silence, pad in VAD_SETTINGS:
+        regions = regions_from_probs(probs, len(samples), threshold, silence, pad)
+        speech = sum(e - s for s, e in regions) / SAMPLE_RATE
+        joined = speech + JOINT_SILENCE_S * max(len(regions) - 1, 0)
+        print(f"| {threshold} | {silence} ms | {pad} ms | {len(regions)} | {speech:.1f} s | {joined:.1f} s | "
+              f"{-(-joined // 30):.0f} |")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--vad"]:
+        with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
+            wav = Path(tmp) / "mandarin.wav"
+            build_audio(wav)
+            vad_table(wav)
+        return
     chosen = sys.argv[1:] or list(VARIANTS)
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
         wav = Path(tmp) / "mandarin.wav"
