@@ -1,10 +1,19 @@
-"""Measure the decoding choices of docs/transcription.md: prompt, hotwords, beam size.
+"""Measure the decoding choices of docs/transcription.md: prompt, hotwords, beam size, previous text.
 
-usage: python bench/transcribe_choices.py [VARIANT ...]   (default: all variants)
+usage: python bench/transcribe_choices.py [--joined] [VARIANT ...]   (default: all variants)
 For each variant: CER on every file with a reference (shared speech + our fixtures),
 characters written on the two long files without references (a prompt that makes
-Whisper skip speech shows up as fewer characters and dropped_speech flags), and
-wall time. One model loaded for all variants.
+Whisper skip speech shows up as fewer characters and dropped_speech flags), the case's
+domain words found in the display text (bench/domain_words.py), and wall time. One model
+loaded for all variants.
+
+Every file with a reference is shorter than Whisper's 30 s window, so settings that only
+act across windows (greedy decoding's fallbacks, conditioning on earlier text) cannot
+differ much there. `--joined` therefore also reads all of them as ONE
+file (each referenced file, then the two unreferenced clips, 2 s of silence between,
+mixed to mono, about 200 s) and scores each reference on the stretch of the long
+transcript that matches it best (as bench/transcribe.py does): the errors over all
+reference characters, the domain words of the joined display text, flags and wall time.
 """
 
 from __future__ import annotations
@@ -43,6 +52,8 @@ VARIANTS = {
     "initial prompt": {"initial_prompt": "以下是普通话的借款协商电话：" + "，".join(DOMAIN_WORDS) + "。"},
     "short prompt": {"initial_prompt": "以下是普通话的句子。"},
     "beam 1 (greedy)": {"beam_size": 1},
+    "beam 1, no previous text": {"beam_size": 1, "condition_on_previous_text": False},
+    "beam 5, no previous text": {"condition_on_previous_text": False},
 }
 
 
@@ -55,18 +66,75 @@ def references() -> dict[Path, str]:
     return refs
 
 
+def joined(target: Path) -> float:
+    """Every referenced file, then the unreferenced clips, as one mono 16 kHz WAV; its seconds."""
+    import wave
+
+    import numpy as np
+
+    from transcribe.audio import SAMPLE_RATE, decode
+
+    gap = np.zeros(2 * SAMPLE_RATE, np.float32)
+    paths = [*references(), *(SHARED / "speech" / name for name in UNREFERENCED)]
+    samples = np.concatenate([part for path in paths for part in (decode(path).mono(), gap)])
+    with wave.open(str(target), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype(np.int16).tobytes())
+    return len(samples) / SAMPLE_RATE
+
+
+def main_joined(chosen: list[str]) -> None:
+    """Each variant on the joined file: errors per reference, on the best-matching stretch."""
+    import tempfile
+
+    from bench.domain_words import word_counts
+    from bench.transcribe import substring_distance
+    from transcribe.display import display_text
+
+    refs = references()
+    with tempfile.TemporaryDirectory(prefix="choices-") as tmp:
+        wav = Path(tmp) / "joined.wav"
+        seconds = joined(wav)
+        print(f"joined: {seconds:.0f} s, {sum(len(folded(r)) for r in refs.values())} reference characters")
+        for label in chosen:
+            t0 = time.perf_counter()
+            result = transcribe_file(wav, {"transcribe": VARIANTS[label]}, language="zh")
+            wall = time.perf_counter() - t0
+            segments = sorted(result.segments, key=lambda s: s.start)
+            text = folded("".join(s.text for s in segments))
+            errors = [substring_distance(folded(r), text) for r in refs.values()]
+            total = sum(len(folded(r)) for r in refs.values())
+            shown = "".join(display_text(s.text, spoken=True).text for s in segments)
+            found, count, extra = word_counts(shown, "".join(refs.values()))
+            print(f"{label:26s} CER {sum(errors) / total:.3f} errors per file {errors} domain words {found}/{count} "
+                  f"(+{extra}) flags {len(result.flags)} segments {len(segments)} wall {wall:.1f} s", flush=True)
+
+
 def main() -> None:
+    from bench.domain_words import word_counts  # it imports `references` from here
+    from transcribe.display import display_text
+
+    args = sys.argv[1:]
+    if "--joined" in args:
+        args.remove("--joined")
+        main_joined(args or list(VARIANTS))
+        return
     refs = references()
     rows = []
-    chosen = sys.argv[1:] or list(VARIANTS)
+    chosen = args or list(VARIANTS)
     for label in chosen:
         table = VARIANTS[label]
         t0 = time.perf_counter()
-        errors, chars, flags = [], 0, 0
+        errors, chars, flags, words = [], 0, 0, [0, 0]
         for path, ref in refs.items():
             result = transcribe_file(path, {"transcribe": table})
-            text = "".join(s.text for s in sorted(result.segments, key=lambda s: s.start))
+            segments = sorted(result.segments, key=lambda s: s.start)
+            text = "".join(s.text for s in segments)
             errors.append(cer(text, ref))
+            found, total, _ = word_counts("".join(display_text(s.text, spoken=True).text for s in segments), ref)
+            words = [words[0] + found, words[1] + total]
             flags += len(result.flags)
         for name in UNREFERENCED:
             result = transcribe_file(SHARED / "speech" / name, {"transcribe": table})
@@ -75,7 +143,8 @@ def main() -> None:
         wall = time.perf_counter() - t0
         rows.append((label, sum(errors) / len(errors), errors, chars, flags, wall))
         print(f"{label:20s} mean CER {rows[-1][1]:.3f} per file {[round(e, 3) for e in errors]} "
-              f"chars on unreferenced {chars} flags {flags} wall {wall:.1f} s", flush=True)
+              f"chars on unreferenced {chars} flags {flags} domain words {words[0]}/{words[1]} "
+              f"wall {wall:.1f} s", flush=True)
 
 
 if __name__ == "__main__":

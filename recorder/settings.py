@@ -13,7 +13,8 @@ TOP_LEVEL = frozenset({"tz", "display", "lang"})
 KNOWN: dict[str, frozenset[str]] = {
     # keep in step with transcribe.reader.Settings (tests/test_cli_home.py checks)
     "transcribe": frozenset({"engine", "model", "language", "me_channel", "beam_size", "threads", "device", "vad",
-                             "domain_hotwords", "words_file", "initial_prompt", "speakers"}),
+                             "domain_hotwords", "words_file", "initial_prompt", "speakers",
+                             "condition_on_previous_text"}),
     "parties": frozenset({"me"}),
     "screenshot": frozenset({"me_side", "max_pixels", "chrome_top", "chrome_bottom"}),
     "chatlog": frozenset({"max_mb", "max_lines"}),

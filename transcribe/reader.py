@@ -45,7 +45,7 @@ class Settings:
     model: str | None = None
     language: str | None = None
     me_channel: str = "left"
-    beam_size: int = 5  # greedy is 20% faster end to end but less accurate on long audio (docs/transcription.md)
+    beam_size: int = 5  # greedy is less accurate, and slower on long audio unless without previous text (docs/transcription.md)
     threads: int | None = None
     device: str | None = None
     vad: bool = True
@@ -53,6 +53,8 @@ class Settings:
     words_file: str | None = None
     initial_prompt: str | None = None
     speakers: bool = True  # tell the two voices of a one-channel call apart (transcribe/speakers.py)
+    # each 30 s window sees the text before it (Whisper's default); false stops greedy decoding's fallback loops
+    condition_on_previous_text: bool = True
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "Settings":
@@ -68,7 +70,8 @@ class Settings:
     def decode_options(self, language: str | None) -> DecodeOptions:
         words = vocabulary.load_words(self.words_file)
         return DecodeOptions(language=language, beam_size=self.beam_size, initial_prompt=self.initial_prompt,
-                             hotwords=vocabulary.hotwords(words, self.domain_hotwords))
+                             hotwords=vocabulary.hotwords(words, self.domain_hotwords),
+                             condition_on_previous_text=self.condition_on_previous_text)
 
 
 @dataclass(frozen=True)

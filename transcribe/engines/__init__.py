@@ -49,8 +49,9 @@ class DecodeOptions:
         feed repetition loops and invented text; a prompt can make Whisper skip speech.
         The first pass may be greedy for speed; the retry of a few seconds can afford a beam.
         """
-        return DecodeOptions(self.language, max(self.beam_size, 5), (0.0,), False, None, None,
-                             self.word_timestamps, self.max_new_tokens)
+        return DecodeOptions(language=self.language, beam_size=max(self.beam_size, 5), temperature=(0.0,),
+                             condition_on_previous_text=False, word_timestamps=self.word_timestamps,
+                             max_new_tokens=self.max_new_tokens)
 
     def as_dict(self) -> dict[str, Any]:
         return {
