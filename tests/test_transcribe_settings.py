@@ -17,7 +17,7 @@ from conftest import shared_dir
 
 from recorder.cli import cli
 from transcribe.cer import cer
-from transcribe.engines import DecodeOptions
+from transcribe.engines import DEFAULT_ENGINE, DecodeOptions, load_engine
 from transcribe.engines.faster import FasterWhisperEngine
 
 CLIP = "funasr_long_8s.wav"
@@ -72,3 +72,8 @@ def test_whisper_defaults_when_not_set(tmp_path, spy):
 def test_retries_never_condition_and_use_a_beam():
     options = DecodeOptions(language="zh", beam_size=1, condition_on_previous_text=True).safer()
     assert options.condition_on_previous_text is False and options.beam_size == 5 and options.temperature == (0.0,)
+
+
+def test_one_model_in_memory_however_the_engine_is_asked_for() -> None:
+    """`load_engine()` and the reader's positional call share one loaded model."""
+    assert load_engine() is load_engine(DEFAULT_ENGINE, None, None, None)

@@ -96,10 +96,18 @@ class Engine(Protocol):
     def transcribe(self, audio: np.ndarray, options: DecodeOptions) -> Transcript: ...
 
 
-@lru_cache(maxsize=4)
 def load_engine(name: str = DEFAULT_ENGINE, model: str | None = None, device: str | None = None,
                 threads: int | None = None) -> Engine:
-    """The engine `name` with `model` loaded, shared by every caller in this process."""
+    """The engine `name` with `model` loaded, shared by every caller in this process.
+
+    The cache is keyed on the four values however they are passed, so `load_engine()` and
+    `load_engine(DEFAULT_ENGINE, None, None, None)` share one model in memory.
+    """
+    return _load(name, model, device, threads)
+
+
+@lru_cache(maxsize=4)
+def _load(name: str, model: str | None, device: str | None, threads: int | None) -> Engine:
     target = ENGINES.get(name)
     if target is None:
         raise ReadError(f"Unknown transcription engine {name!r}; choose one of: {', '.join(ENGINES)}.")
