@@ -26,6 +26,20 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem_gib:.0f} GiB, Python {platform.python_version()}"
 
 
+def write_mono_wav(target: Path, samples, rate: int) -> float:
+    """Float samples in [-1, 1] as a 16-bit mono WAV; returns the duration in seconds."""
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(target), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype(np.int16).tobytes())
+    return len(samples) / rate
+
+
 def write_section(title: str, body: str) -> None:
     """Replace the body of `## title` in docs/benchmarks.md (adding the section if missing)."""
     text = BENCHMARKS_MD.read_text(encoding="utf-8") if BENCHMARKS_MD.exists() else "# Benchmarks\n"

@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +35,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.common import write_section  # noqa: E402
+from bench.common import write_mono_wav, write_section  # noqa: E402
 from transcribe.audio import SAMPLE_RATE, decode  # noqa: E402
 from transcribe.checks import folded  # noqa: E402
 from transcribe.engines.openai import DEFAULT_CHECKPOINT  # noqa: E402
@@ -77,12 +76,7 @@ def build_audio(target: Path) -> float:
     for name in PLAYLIST:
         parts += [decode(SHARED / "speech" / name).mono(), gap]
     samples = np.concatenate(parts)
-    with wave.open(str(target), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes((np.clip(samples, -1, 1) * 32767).astype(np.int16).tobytes())
-    return len(samples) / SAMPLE_RATE
+    return write_mono_wav(target, samples, SAMPLE_RATE)
 
 
 def checkpoint() -> Path:

@@ -68,21 +68,15 @@ def references() -> dict[Path, str]:
 
 def joined(target: Path) -> float:
     """Every referenced file, then the unreferenced clips, as one mono 16 kHz WAV; its seconds."""
-    import wave
-
     import numpy as np
 
+    from bench.common import write_mono_wav
     from transcribe.audio import SAMPLE_RATE, decode
 
     gap = np.zeros(2 * SAMPLE_RATE, np.float32)
     paths = [*references(), *(SHARED / "speech" / name for name in UNREFERENCED)]
     samples = np.concatenate([part for path in paths for part in (decode(path).mono(), gap)])
-    with wave.open(str(target), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes((np.clip(samples, -1, 1) * 32767).astype(np.int16).tobytes())
-    return len(samples) / SAMPLE_RATE
+    return write_mono_wav(target, samples, SAMPLE_RATE)
 
 
 def main_joined(chosen: list[str]) -> None:
