@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from store.extract import rules as R
@@ -62,15 +61,19 @@ def absorb_into_refunds(found: list[tuple[Promise, Act]], text: str) -> list[tup
 
 def fee_objects(text: str, act: Act) -> frozenset[str]:
     """The fees an act's clause names (利息部分打九折, 减掉三百的违约金): two waivers of different fees are two."""
-    start, end = act.start, act.end  # out to the clause's edges: as far as the clause, not the whole text
+    start = act.start  # back to the clause's start and on to its end: the clause, not the whole text
     while start > 0 and text[start - 1] not in _CLAUSE_STOPS:
         start -= 1
-    while end < len(text) and text[end] not in _CLAUSE_STOPS:
+    return frozenset(m.group(0) for m in R.FEE_WORD.finditer(text, start, _clause_end(text, act.end)))
+
+
+def _clause_end(text: str, pos: int, limit: int | None = None) -> int:
+    """Where the clause holding `pos` ends, at most `limit` characters on."""
+    stop = len(text) if limit is None else min(len(text), pos + limit)
+    end = pos
+    while end < stop and text[end] not in _CLAUSE_STOPS:
         end += 1
-    return frozenset(m.group(0) for m in _FEE_WORD.finditer(text, start, end))
-
-
-_FEE_WORD = re.compile(R.FEE, re.IGNORECASE)
+    return end
 
 
 _CLAUSE_STOPS = "，,。；;！!？?\n "
@@ -144,14 +147,6 @@ def _summed_only(p: Promise) -> bool:
     return p.amount is not None and p.due is None
 
 
-def _object_end(text: str, act: Act) -> int:
-    """Where the act's object may end: its clause (给您发 | 新的还款计划), at most 12 characters on."""
-    end = act.end
-    while end < min(len(text), act.end + 12) and text[end] not in _CLAUSE_STOPS:
-        end += 1
-    return end
-
-
 def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Promise]:
     """An `other` that names no object (保证, 寄到您家里) yields to a concrete promise of its party.
 
@@ -162,7 +157,7 @@ def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Pro
     def generic(act: Act) -> bool:
         later = next((s for s in starts if s > act.start), len(text))  # 给您发个无欠款证明: the proof is its own act
         return bool(R.GENERIC_OTHER.search(text, act.start, act.end)
-                    or not R.OTHER_OBJECT.search(text, act.start, min(_object_end(text, act), later)))
+                    or not R.OTHER_OBJECT.search(text, act.start, min(_clause_end(text, act.end, _OBJECT_REACH), later)))
 
     concrete = {p.party for p, act in found if p.kind != "other" or not generic(act)}
     dropped = [p.kind == "other" and p.party in concrete and generic(act) for p, act in found]
@@ -170,11 +165,13 @@ def drop_generic_others(found: list[tuple[Promise, Act]], text: str) -> list[Pro
     for (p, _), drop in zip(found, dropped, strict=True):  # 结清证明已为您申请，预计7个工作日内发送至您的邮箱:
         if drop and p.due is not None:  # the delivery's day is the document's
             i = next((i for i, (q, _) in enumerate(kept) if q.party == p.party and q.due is None
-                      and q.kind in _DOCUMENT_KINDS), None)
+                      and q.kind in _CARRIED_OUT_KINDS), None)
             if i is not None:
                 kept[i] = (replace(kept[i][0], due=p.due, due_grain=p.due_grain), kept[i][1])
     return [p for p, _ in kept]
 
 
-# Kinds whose act a bare delivery or correction carries out (寄到您家里, 给您更正): its day is theirs.
-_DOCUMENT_KINDS = frozenset({"other", "settlement_proof", "credit_report"})  # 提交异议处理，20个工作日内给您更正
+# Kinds whose act a bare delivery or correction carries out (寄到您家里; 提交异议处理，20个工作日内给您更正):
+# its day is theirs.
+_CARRIED_OUT_KINDS = frozenset({"other", "settlement_proof", "credit_report"})
+_OBJECT_REACH = 12  # characters after an `other` act where its object may stand (给您发 | 新的还款计划)

@@ -251,7 +251,7 @@ A_NOT_A = _compile(r"能不能|可不可以|行不行|会不会|是不是|有没
 # A request by the borrower is not a promise of the lender (我想申请减免).
 # A plea (求求你们, 拜托): what the borrower asks in it is asked, however far the act.
 PLEA = _compile(r"求求|求你们|拜托|行行好")
-REQUEST = _compile(r"求求|求你们|拜托|我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您|贵司|你司|贵行|平台)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
+REQUEST = _compile(PLEA.pattern + r"|我(想(?!好|通|清楚|了)|要|希望|申请|请求|需要)|就好了|多好|(?<!我)想(申请|要|办|请)|希望|能不能|可不可以|麻烦|请(你们|您|贵司|你司|贵行|平台)|帮我|给我|让(你们|他们|我)|你们(把|给|能|可以|得)"
                      r"|\bcan you\b|\bcould you\b|i'd like|\bplease\b|\bi want\b|\bi hope\b|\bi need\b", IC)
 
 # One character of a Chinese clause: not a stop, not a space between words, a comma only inside a sum.
@@ -332,7 +332,6 @@ THIRD_PARTY = _compile(r"(他|她|他们|她们)(说|会|能|可以|帮|答应)|
 SPAN = _compile(r"^[0-9一二两三四五六七八九十几半]+\s?个?(工作日|工作天|营业日|天|日|周|星期|礼拜|个月|月|小时)(之内|以内|内)?$")
 # The present moment is no deadline (我现在在开车 … 回你消息).
 NOW = _compile(r"\s*(现在|目前|马上|立刻|立即|即刻|而家|now|right now)\s*$", IC)
-# An act named as a topic (那个延期的事, 减免的问题): no act at all.
 # An act named as a topic (关于分期，我们会回电给您确认): what the talk is about.
 ABOUT = _compile(r"(关于|至于|对于)\s?$")
 # A request reported as being met (您申请的罚息减免已审核通过, 您申请的计划书将于3个工作日内发送).
@@ -357,6 +356,7 @@ WHEN_EVENT = _compile(r"(?!上班|下班|中午|晚上|早上|下午|上午|有�
 NEGATED_BEFORE = _compile(r"(不|没有?|别|未)(会|能|再|要)?\s?(把|将)?[^，,。；;！!？?\s]{0,6}?$")
 # A sentence that guarantees nothing (能不能批下来我这边不能保证): no lender grant in it.
 NO_GUARANTEE = _compile(r"不能保证|不敢保证|保证不了|没法保证|无法保证|不一定能|不一定(会)?批|can't guarantee|cannot guarantee|no guarantee", IC)
+# An act named as a topic (那个延期的事, 减免的问题, 通知您分期生效): no act at all.
 TOPIC_NOUN = _compile(r"(的)?(事|事情|问题|情况|流程|政策|规定)|生效")
 # A speaker's label at the start of a sentence (客服：…, Borrower: …) says who speaks it.
 _STAMP = r"\s*(\[[0-9:.\s]+\]\s*)?"  # [00:01:12] before a transcript's label
